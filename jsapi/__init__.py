@@ -1,0 +1,1 @@
+"""jsapi: a browser-style WebAssembly host around an embedded V8."""
