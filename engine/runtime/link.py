@@ -128,9 +128,7 @@ def string_of_externtype(t: Any) -> str:
         return f"global (mut {t.type})" if t.mutable else f"global {t.type}"
     if isinstance(t, TagType):
         return f"tag {t.type_index}"
-    comp = getattr(t, "comp", None)
-    kind = "tag" if comp is not None and getattr(t, "_is_tag", False) else "func"
-    return f"{kind} {comp if comp is not None else t}"
+    return f"func {t}"
 
 
 def _limits(lim: Limits, address: str) -> str:
@@ -139,28 +137,12 @@ def _limits(lim: Limits, address: str) -> str:
 
 
 def incompatible(module: str, name: str, expected: Any, ext: Any) -> LinkError:
-    got = extern_type_of(ext)
-    kind_e = _kind_word(expected)
-    kind_g = extern_kind(ext) or "?"
+    kind = extern_kind(ext) or "?"
+    got = string_of_externtype(extern_type_of(ext)).split(" ", 1)[-1]
     return LinkError(
         f'incompatible import type for "{module}" "{name}": '
-        f"expected {kind_e} {_type_text(expected)}, got {kind_g} {_type_text(got)}"
+        f"expected {string_of_externtype(expected)}, got {kind} {got}"
     )
-
-
-def _kind_word(t: Any) -> str:
-    if isinstance(t, TableType):
-        return "table"
-    if isinstance(t, MemoryType):
-        return "memory"
-    if isinstance(t, GlobalType):
-        return "global"
-    return "func"
-
-
-def _type_text(t: Any) -> str:
-    s = string_of_externtype(t)
-    return s.split(" ", 1)[1] if " " in s else s
 
 
 def unknown_import(module: str, name: str) -> LinkError:
