@@ -19,9 +19,11 @@ from engine.valid.match import (
     resolve_valtype,
     top_heap,
 )
+from engine.valid.module import ModuleInfo, validate_module
 
 __all__ = [
     "DefType",
+    "ModuleInfo",
     "ExternFuncType",
     "ExternTagType",
     "bottom_heap",
@@ -38,4 +40,5 @@ __all__ = [
     "resolve_tabletype",
     "resolve_valtype",
     "top_heap",
+    "validate_module",
 ]

@@ -1,0 +1,474 @@
+"""The instruction-sequence checker (spec 3.4, appendix "validation algorithm").
+
+One operand stack and one control stack for a whole function; nested bodies are walked with an
+explicit stack of iterators, so deep nesting cannot exhaust Python's recursion limit.  The
+typing rules are the reference interpreter's (valid.ml): an instruction pops its declared inputs
+(each actual type must match the declared one) and pushes its declared outputs; after
+``unreachable``, ``br``, ``return`` & co the current frame's stack is polymorphic and missing
+operands are the bottom type.
+
+Handlers live in tables keyed by mnemonic; every fixed-type numeric/vector instruction shares one
+fast path (``ops.SIMPLE``).  Handlers for the other instruction families are registered by
+engine/valid/instrs.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from engine.errors import InvalidError
+from engine.syntax.ast import Instr
+from engine.syntax.types import BOT, FUNCREF, FuncType, RefType, defaultable
+from engine.valid.context import Context
+from engine.valid.match import match_valtype, str_results, str_valtype
+from engine.valid.ops import SIMPLE
+
+Handler = Callable[["Checker", Instr], Any]
+HANDLERS: dict[str, Handler] = {}
+
+I32 = "i32"
+_I32_LIST = ["i32"]
+
+
+def handler(*ops: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        for op in ops:
+            HANDLERS[op] = fn
+        return fn
+
+    return register
+
+
+class Frame:
+    __slots__ = ("op", "start", "end", "label", "height", "unreachable", "init_mark", "else_body",
+                 "offset")  # fmt: skip
+
+    def __init__(
+        self, op: str, start: Sequence[Any], end: Sequence[Any], height: int, init_mark: int,
+        else_body: list[Instr] | None = None, offset: int = -1,
+    ) -> None:  # fmt: skip
+        self.op = op
+        self.start = start
+        self.end = end
+        self.label = start if op == "loop" else end
+        self.height = height
+        self.unreachable = False
+        self.init_mark = init_mark
+        self.else_body = else_body
+        self.offset = offset
+
+
+class Checker:
+    """Checks function bodies and constant expressions against one module context."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.vals: list[Any] = []
+        self.frames: list[Frame] = []
+        self.locals: list[Any] = []
+        self.local_init: list[bool] = []
+        self.init_log: list[int] = []
+        self.results: tuple[Any, ...] = ()
+
+    # -- entry points ------------------------------------------------------------------------
+
+    def check_func(self, ft: FuncType, locals_: list[Any], body: list[Instr], at: int) -> list[Any]:
+        """Check one function body; returns its declared locals' resolved types."""
+        ctx = self.ctx
+        lts = [ctx.val(t, at) for t in locals_]
+        self.locals = list(ft.params) + lts
+        self.local_init = [True] * len(ft.params) + [defaultable(t) for t in lts]
+        self.results = ft.results
+        self.run(body, ft.results, at)
+        return lts
+
+    def check_const(self, expr: list[Instr], t: Any, at: int) -> None:
+        self.locals = []
+        self.local_init = []
+        self.results = ()
+        self.run(expr, (t,), at, labels=False)
+
+    # -- the main loop -----------------------------------------------------------------------
+
+    def run(
+        self, body: list[Instr], results: tuple[Any, ...], at: int, labels: bool = True
+    ) -> None:
+        vals = self.vals
+        vals.clear()
+        frames = self.frames
+        frames.clear()
+        self.init_log.clear()
+        func = Frame("func", (), results, 0, 0, None, at)
+        if not labels:
+            func.label = None  # a constant expression has no label to branch to
+        frames.append(func)
+        iters: list[Iterator[Instr]] = []
+        it: Iterator[Instr] = iter(body)
+        simple = SIMPLE
+        handlers = HANDLERS
+        while True:
+            for ins in it:
+                op = ins.op
+                sig = simple.get(op)
+                if sig is not None:
+                    params, res = sig
+                    n = len(params)
+                    if n:
+                        if vals[-n:] == params and len(vals) - n >= frames[-1].height:
+                            del vals[-n:]
+                        else:
+                            self.pop(params, ins)
+                    if res:
+                        vals += res
+                    continue
+                h = handlers.get(op)
+                if h is None:
+                    raise InvalidError(f"unknown instruction {op}", ins.offset)
+                sub = h(self, ins)
+                if sub is not None:
+                    iters.append(it)
+                    it = iter(sub)
+                    break
+            else:
+                nxt = self.end_block()
+                if nxt is not None:
+                    it = iter(nxt)
+                elif iters:
+                    it = iters.pop()
+                else:
+                    return
+
+    def end_block(self) -> list[Instr] | None:
+        """Close the innermost frame (spec 3.4.x check_block).  Returns an ``if``'s else body
+        when the then body just ended, else None after pushing the frame's results."""
+        f = self.frames[-1]
+        vals = self.vals
+        # The reference pops the results first, then reports leftovers with the whole stack.
+        whole = vals[f.height :] if len(vals) - f.height > len(f.end) else None
+        self.pop(f.end, None, f.offset)
+        if whole is not None:
+            raise InvalidError(
+                f"type mismatch: block requires {str_results(f.end)} but stack has "
+                f"{str_results(whole)}",
+                f.offset,
+            )
+        self.undo_inits(f.init_mark)
+        if f.else_body is not None:
+            body = f.else_body
+            f.else_body = None
+            f.unreachable = False
+            vals.extend(f.start)
+            return body
+        self.frames.pop()
+        vals.extend(f.end)
+        return None
+
+    # -- stack primitives --------------------------------------------------------------------
+
+    def pop(
+        self, ts: Sequence[Any], ins: Instr | None, at: int = -1, who: str = "instruction"
+    ) -> None:
+        """Pop ``ts`` (bottom first), each actual operand matching its declared type."""
+        vals = self.vals
+        f = self.frames[-1]
+        n = len(ts)
+        avail = len(vals) - f.height
+        if avail >= n:
+            k = n
+        elif f.unreachable:
+            k = avail
+        else:
+            self.mismatch(ts, vals[f.height :], ins, at, who)
+        base = len(vals) - k
+        for i in range(k):
+            a = vals[base + i]
+            e = ts[n - k + i]
+            if a is not e and not match_valtype(a, e):
+                self.mismatch(ts, [BOT] * (n - k) + vals[base:], ins, at, who)
+        del vals[base:]
+
+    def mismatch(
+        self, ts: Sequence[Any], actual: list[Any], ins: Instr | None, at: int = -1,
+        who: str = "instruction",
+    ) -> None:  # fmt: skip
+        raise InvalidError(
+            f"type mismatch: {who} requires {str_results(ts)} but stack has {str_results(actual)}",
+            ins.offset if ins is not None else at,
+        )
+
+    def pop1(self, t: Any, ins: Instr) -> None:
+        vals = self.vals
+        if len(vals) > self.frames[-1].height:
+            a = vals[-1]
+            if a is t or match_valtype(a, t):
+                vals.pop()
+                return
+        self.pop((t,), ins)
+
+    def pop_same(self, t: Any, n: int, ins: Instr) -> None:
+        """Pop ``n`` operands of type ``t`` without materialising ``n`` types (``n`` may be
+        huge in unreachable code)."""
+        vals = self.vals
+        f = self.frames[-1]
+        avail = len(vals) - f.height
+        if avail < n and not f.unreachable:
+            self.mismatch([t] * min(n, avail + 1), vals[f.height :], ins)
+        k = min(n, avail)
+        base = len(vals) - k
+        for a in vals[base:]:
+            if not match_valtype(a, t):
+                self.mismatch([t] * k, vals[base:], ins)
+        del vals[base:]
+
+    def peek(self, i: int = 0) -> Any:
+        vals = self.vals
+        if len(vals) - self.frames[-1].height > i:
+            return vals[-1 - i]
+        return BOT
+
+    def peek_ref(self, ins: Instr) -> RefType:
+        t = self.peek(0)
+        if type(t) is RefType:
+            return t
+        if t == BOT:
+            return RefType(False, BOT)
+        raise InvalidError(
+            f"type mismatch: instruction requires reference type but stack has {str_valtype(t)}",
+            ins.offset,
+        )
+
+    def unreachable(self) -> None:
+        f = self.frames[-1]
+        del self.vals[f.height :]
+        f.unreachable = True
+
+    def label(self, x: int, ins: Instr) -> Sequence[Any]:
+        frames = self.frames
+        if 0 <= x < len(frames):
+            lt = frames[-1 - x].label
+            if lt is not None:
+                return lt  # type: ignore[no-any-return]
+        raise InvalidError(f"unknown label {x}", ins.offset)
+
+    def undo_inits(self, mark: int) -> None:
+        log = self.init_log
+        if len(log) > mark:
+            init = self.local_init
+            for i in log[mark:]:
+                init[i] = False
+            del log[mark:]
+
+    def push_block(self, op: str, bt: Any, body: list[Instr], ins: Instr,
+                   else_body: list[Instr] | None = None) -> list[Instr]:  # fmt: skip
+        params, results = self.ctx.blocktype(bt, ins.offset)
+        if op == "if":
+            self.pop1(I32, ins)
+        if params:
+            self.pop(params, ins)
+        vals = self.vals
+        self.frames.append(
+            Frame(op, params, results, len(vals), len(self.init_log), else_body, ins.offset)
+        )
+        vals.extend(params)
+        return body
+
+
+# --- control instructions (spec 3.4.9) ------------------------------------------------------
+
+
+@handler("unreachable")
+def _unreachable(v: Checker, ins: Instr) -> None:
+    v.unreachable()
+
+
+@handler("block", "loop")
+def _block(v: Checker, ins: Instr) -> list[Instr]:
+    bt, body = ins.imm
+    return v.push_block(ins.op, bt, body, ins)
+
+
+@handler("if")
+def _if(v: Checker, ins: Instr) -> list[Instr]:
+    bt, then, els = ins.imm
+    return v.push_block("if", bt, then, ins, els if els is not None else [])
+
+
+@handler("br")
+def _br(v: Checker, ins: Instr) -> None:
+    v.pop(v.label(ins.imm[0], ins), ins)
+    v.unreachable()
+
+
+@handler("br_if")
+def _br_if(v: Checker, ins: Instr) -> None:
+    lt = v.label(ins.imm[0], ins)
+    v.pop1(I32, ins)
+    v.pop(lt, ins)
+    v.vals.extend(lt)
+
+
+@handler("br_table")
+def _br_table(v: Checker, ins: Instr) -> None:
+    labels, default = ins.imm
+    lt = v.label(default, ins)
+    n = len(lt)
+    ts = [v.peek(n - i) for i in range(n)]
+    _match_stack(ts, lt, ins)
+    for x in labels:
+        _match_stack(ts, v.label(x, ins), ins)
+    v.pop1(I32, ins)
+    v.pop(ts, ins)
+    v.unreachable()
+
+
+def _match_stack(ts: Sequence[Any], lt: Sequence[Any], ins: Instr) -> None:
+    if len(ts) != len(lt) or not all(map(match_valtype, ts, lt)):
+        raise InvalidError(
+            f"type mismatch: instruction requires {str_results(lt)} but stack has "
+            f"{str_results(ts)}",
+            ins.offset,
+        )
+
+
+@handler("return")
+def _return(v: Checker, ins: Instr) -> None:
+    v.pop(v.results, ins)
+    v.unreachable()
+
+
+@handler("drop")
+def _drop(v: Checker, ins: Instr) -> None:
+    vals = v.vals
+    f = v.frames[-1]
+    if len(vals) > f.height:
+        vals.pop()
+    elif not f.unreachable:
+        v.mismatch([BOT], [], ins)
+
+
+@handler("select")
+def _select(v: Checker, ins: Instr) -> None:
+    if ins.imm:
+        ts = ins.imm[0]
+        if len(ts) != 1:
+            raise InvalidError("invalid result arity other than 1 is not (yet) allowed", ins.offset)
+        t = v.ctx.val(ts[0], ins.offset)
+    else:
+        t = v.peek(1)
+        if type(t) is RefType:
+            raise InvalidError(
+                "type mismatch: instruction requires numeric or vector type but stack has "
+                + str_valtype(t),
+                ins.offset,
+            )
+    v.pop((t, t, I32), ins)
+    v.vals.append(t)
+
+
+# --- variable instructions (spec 3.4.5) -----------------------------------------------------
+
+
+def _local(v: Checker, ins: Instr) -> int:
+    x = ins.imm[0]
+    if 0 <= x < len(v.locals):
+        return x  # type: ignore[no-any-return]
+    raise InvalidError(f"unknown local {x}", ins.offset)
+
+
+@handler("local.get")
+def _local_get(v: Checker, ins: Instr) -> None:
+    x = _local(v, ins)
+    if not v.local_init[x]:
+        raise InvalidError("uninitialized local", ins.offset)
+    v.vals.append(v.locals[x])
+
+
+@handler("local.set")
+def _local_set(v: Checker, ins: Instr) -> None:
+    x = _local(v, ins)
+    v.pop1(v.locals[x], ins)
+    if not v.local_init[x]:
+        v.local_init[x] = True
+        v.init_log.append(x)
+
+
+@handler("local.tee")
+def _local_tee(v: Checker, ins: Instr) -> None:
+    x = _local(v, ins)
+    t = v.locals[x]
+    v.pop1(t, ins)
+    v.vals.append(t)
+    if not v.local_init[x]:
+        v.local_init[x] = True
+        v.init_log.append(x)
+
+
+@handler("global.get")
+def _global_get(v: Checker, ins: Instr) -> None:
+    v.vals.append(v.ctx.global_(ins.imm[0], ins.offset).type)
+
+
+@handler("global.set")
+def _global_set(v: Checker, ins: Instr) -> None:
+    gt = v.ctx.global_(ins.imm[0], ins.offset)
+    if not gt.mutable:
+        raise InvalidError("immutable global", ins.offset)
+    v.pop1(gt.type, ins)
+
+
+# --- calls (spec 3.4.9, tail calls, typed function references) -----------------------------
+
+
+def _call_results(v: Checker, ft: FuncType, ins: Instr) -> None:
+    if not (len(ft.results) == len(v.results) and all(map(match_valtype, ft.results, v.results))):
+        raise InvalidError(
+            f"type mismatch: current function requires result type {str_results(v.results)} "
+            f"but callee returns {str_results(ft.results)}",
+            ins.offset,
+        )
+
+
+@handler("call", "return_call")
+def _call(v: Checker, ins: Instr) -> None:
+    ft = v.ctx.func(ins.imm[0], ins.offset).comp
+    if ins.op == "return_call":
+        _call_results(v, ft, ins)
+        v.pop(ft.params, ins)
+        v.unreachable()
+        return
+    v.pop(ft.params, ins)
+    v.vals.extend(ft.results)
+
+
+@handler("call_ref", "return_call_ref")
+def _call_ref(v: Checker, ins: Instr) -> None:
+    x = ins.imm[0]
+    ft = v.ctx.func_type(x, ins.offset)
+    if ins.op == "return_call_ref":
+        _call_results(v, ft, ins)
+        v.pop((*ft.params, v.ctx.ref_to(x, True)), ins)
+        v.unreachable()
+        return
+    v.pop((*ft.params, v.ctx.ref_to(x, True)), ins)
+    v.vals.extend(ft.results)
+
+
+@handler("call_indirect", "return_call_indirect")
+def _call_indirect(v: Checker, ins: Instr) -> None:
+    x, y = ins.imm
+    tt = v.ctx.table(x, ins.offset)
+    ft = v.ctx.func_type(y, ins.offset)
+    if not match_valtype(tt.elem, FUNCREF):
+        raise InvalidError(
+            "type mismatch: instruction requires table of function type but table has element "
+            f"type {str_valtype(tt.elem)}",
+            ins.offset,
+        )
+    if ins.op == "return_call_indirect":
+        _call_results(v, ft, ins)
+        v.pop((*ft.params, tt.address), ins)
+        v.unreachable()
+        return
+    v.pop((*ft.params, tt.address), ins)
+    v.vals.extend(ft.results)
