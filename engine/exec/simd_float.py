@@ -1,0 +1,255 @@
+"""Float-lane v128 instructions and the lane conversions (spec 4.3.2, reference v128.ml).
+
+f64 lanes are read with struct 'd', which is bit-exact.  f32 lanes read with struct 'f' come
+out as doubles, and a signalling NaN comes out quieted: harmless for arithmetic, whose NaN
+results are quieted anyway, but the bit-preserving operations (abs, neg, pmin, pmax, lane
+moves) therefore work on the lane bits.  Writing a lane back with struct 'f' rounds a double
+to f32 once (ties-to-even), which is the rounding of the f32 operation (see floats.py); it
+keeps the top payload bits of a NaN.
+"""
+
+from __future__ import annotations
+
+import operator
+import struct
+from collections.abc import Callable
+from typing import Any
+
+from engine.exec import convert, floats
+from engine.exec.float_bits import f32_round, fma32, fma64
+from engine.exec.simd_int import M128, ST, rep
+
+_fb = int.from_bytes
+_F4 = struct.Struct("<4f")
+_F2 = struct.Struct("<2d")
+_f4u = _F4.unpack
+_f2u = _F2.unpack
+_U4 = ST[32][1]
+_U2 = ST[64][1]
+_S4 = ST[32][0]
+
+SIGN32 = rep(0x8000_0000, 32)
+SIGN64 = rep(0x8000_0000_0000_0000, 64)
+
+Op = Callable[..., int]
+
+
+def pack_f32(rs: list[float]) -> int:
+    try:
+        return _fb(_F4.pack(*rs), "little")
+    except OverflowError:  # a lane rounds to infinity: struct refuses, f32_round does not
+        return _fb(_F4.pack(*map(f32_round, rs)), "little")
+
+
+def pack_f64(rs: list[float]) -> int:
+    return _fb(_F2.pack(*rs), "little")
+
+
+def _f32_bin(f: Callable[[float, float], float]) -> Op:
+    def op(a: int, b: int) -> int:
+        return pack_f32(
+            list(map(f, _f4u(a.to_bytes(16, "little")), _f4u(b.to_bytes(16, "little"))))
+        )
+
+    return op
+
+
+def _f64_bin(f: Callable[[float, float], float]) -> Op:
+    def op(a: int, b: int) -> int:
+        return _fb(
+            _F2.pack(*map(f, _f2u(a.to_bytes(16, "little")), _f2u(b.to_bytes(16, "little")))),
+            "little",
+        )
+
+    return op
+
+
+def _f32_un(f: Callable[[float], float]) -> Op:
+    def op(a: int) -> int:
+        return pack_f32(list(map(f, _f4u(a.to_bytes(16, "little")))))
+
+    return op
+
+
+def _f64_un(f: Callable[[float], float]) -> Op:
+    def op(a: int) -> int:
+        return _fb(_F2.pack(*map(f, _f2u(a.to_bytes(16, "little")))), "little")
+
+    return op
+
+
+def _cmp(w: int, f: Callable[[float, float], bool]) -> Op:
+    up = _f4u if w == 32 else _f2u
+    pk = (_U4 if w == 32 else _U2).pack
+    m = (1 << w) - 1
+
+    def op(a: int, b: int) -> int:
+        xs = up(a.to_bytes(16, "little"))
+        ys = up(b.to_bytes(16, "little"))
+        return _fb(pk(*[m if f(x, y) else 0 for x, y in zip(xs, ys)]), "little")
+
+    return op
+
+
+def _pminmax(w: int, is_min: bool) -> Op:
+    """pmin is ``b < a ? b : a``, pmax ``a < b ? b : a``, returning an operand's exact bits."""
+    fu = _f4u if w == 32 else _f2u
+    bits = _U4 if w == 32 else _U2
+    bu = bits.unpack
+    pk = bits.pack
+
+    def op(a: int, b: int) -> int:
+        ab, bb = a.to_bytes(16, "little"), b.to_bytes(16, "little")
+        xs, ys = fu(ab), fu(bb)
+        xb, yb = bu(ab), bu(bb)
+        if is_min:
+            r = [yb[i] if ys[i] < xs[i] else xb[i] for i in range(len(xs))]
+        else:
+            r = [yb[i] if xs[i] < ys[i] else xb[i] for i in range(len(xs))]
+        return _fb(pk(*r), "little")
+
+    return op
+
+
+def _f32_abs(a: int) -> int:
+    return a & (M128 ^ SIGN32)
+
+
+def _f32_neg(a: int) -> int:
+    return a ^ SIGN32
+
+
+def _f64_abs(a: int) -> int:
+    return a & (M128 ^ SIGN64)
+
+
+def _f64_neg(a: int) -> int:
+    return a ^ SIGN64
+
+
+def _trunc_sat_f32x4(f: Callable[[float], int]) -> Op:
+    def op(a: int) -> int:
+        return _fb(_U4.pack(*map(f, _f4u(a.to_bytes(16, "little")))), "little")
+
+    return op
+
+
+def _trunc_sat_f64x2_zero(f: Callable[[float], int]) -> Op:
+    def op(a: int) -> int:
+        x, y = _f2u(a.to_bytes(16, "little"))
+        return f(x) | (f(y) << 32)
+
+    return op
+
+
+def _convert_i32x4_s(a: int) -> int:
+    return pack_f32([float(x) for x in _S4.unpack(a.to_bytes(16, "little"))])
+
+
+def _convert_i32x4_u(a: int) -> int:
+    return pack_f32([float(x) for x in _U4.unpack(a.to_bytes(16, "little"))])
+
+
+def _convert_low_s(a: int) -> int:
+    x = _S4.unpack(a.to_bytes(16, "little"))
+    return pack_f64([float(x[0]), float(x[1])])
+
+
+def _convert_low_u(a: int) -> int:
+    return pack_f64([float(a & 0xFFFF_FFFF), float((a >> 32) & 0xFFFF_FFFF)])
+
+
+def _demote_zero(a: int) -> int:
+    # struct 'f' of a NaN keeps its sign and top payload bits, quieted: the reference's demote.
+    x, y = _f2u(a.to_bytes(16, "little"))
+    return pack_f32([x, y, 0.0, 0.0])
+
+
+def _promote_low(a: int) -> int:
+    # Reading with struct 'f' quiets a NaN and keeps its payload: the reference's promote.
+    x = _f4u(a.to_bytes(16, "little"))
+    return pack_f64([x[0], x[1]])
+
+
+def _madd32(a: int, b: int, c: int) -> int:
+    xs, ys, zs = (_f4u(v.to_bytes(16, "little")) for v in (a, b, c))
+    return pack_f32([fma32(x, y, z) for x, y, z in zip(xs, ys, zs)])
+
+
+def _nmadd32(a: int, b: int, c: int) -> int:
+    xs, ys, zs = (_f4u(v.to_bytes(16, "little")) for v in (a, b, c))
+    return pack_f32([fma32(-x, y, z) for x, y, z in zip(xs, ys, zs)])
+
+
+def _madd64(a: int, b: int, c: int) -> int:
+    xs, ys, zs = (_f2u(v.to_bytes(16, "little")) for v in (a, b, c))
+    return pack_f64([fma64(x, y, z) for x, y, z in zip(xs, ys, zs)])
+
+
+def _nmadd64(a: int, b: int, c: int) -> int:
+    xs, ys, zs = (_f2u(v.to_bytes(16, "little")) for v in (a, b, c))
+    return pack_f64([fma64(-x, y, z) for x, y, z in zip(xs, ys, zs)])
+
+
+def _float_ops(n: str, w: int) -> dict[str, Op]:
+    bin_ = _f32_bin if w == 32 else _f64_bin
+    un = _f32_un if w == 32 else _f64_un
+    ops: dict[str, Op] = {
+        f"{n}.add": bin_(operator.add),
+        f"{n}.sub": bin_(operator.sub),
+        f"{n}.mul": bin_(operator.mul),
+        f"{n}.div": bin_(floats.fdiv),
+        f"{n}.min": bin_(floats.fmin),
+        f"{n}.max": bin_(floats.fmax),
+        f"{n}.relaxed_min": bin_(floats.fmin),
+        f"{n}.relaxed_max": bin_(floats.fmax),
+        f"{n}.pmin": _pminmax(w, True),
+        f"{n}.pmax": _pminmax(w, False),
+        f"{n}.sqrt": un(floats.fsqrt),
+        f"{n}.ceil": un(floats.fceil),
+        f"{n}.floor": un(floats.ffloor),
+        f"{n}.trunc": un(floats.ftrunc),
+        f"{n}.nearest": un(floats.fnearest),
+        f"{n}.eq": _cmp(w, operator.eq),
+        f"{n}.ne": _cmp(w, operator.ne),
+        f"{n}.lt": _cmp(w, operator.lt),
+        f"{n}.gt": _cmp(w, operator.gt),
+        f"{n}.le": _cmp(w, operator.le),
+        f"{n}.ge": _cmp(w, operator.ge),
+    }
+    return ops
+
+
+_t32s = _trunc_sat_f32x4(convert.i32_trunc_sat_s)
+_t32u = _trunc_sat_f32x4(convert.i32_trunc_sat_u)
+_t64s = _trunc_sat_f64x2_zero(convert.i32_trunc_sat_s)
+_t64u = _trunc_sat_f64x2_zero(convert.i32_trunc_sat_u)
+
+FLOAT_OPS: dict[str, Any] = {
+    **_float_ops("f32x4", 32),
+    **_float_ops("f64x2", 64),
+    "f32x4.abs": _f32_abs,
+    "f32x4.neg": _f32_neg,
+    "f64x2.abs": _f64_abs,
+    "f64x2.neg": _f64_neg,
+    "i32x4.trunc_sat_f32x4_s": _t32s,
+    "i32x4.trunc_sat_f32x4_u": _t32u,
+    "i32x4.trunc_sat_f64x2_s_zero": _t64s,
+    "i32x4.trunc_sat_f64x2_u_zero": _t64u,
+    # The reference interpreter's relaxed truncations are the saturating ones.
+    "i32x4.relaxed_trunc_f32x4_s": _t32s,
+    "i32x4.relaxed_trunc_f32x4_u": _t32u,
+    "i32x4.relaxed_trunc_f64x2_s_zero": _t64s,
+    "i32x4.relaxed_trunc_f64x2_u_zero": _t64u,
+    "f32x4.convert_i32x4_s": _convert_i32x4_s,
+    "f32x4.convert_i32x4_u": _convert_i32x4_u,
+    "f64x2.convert_low_i32x4_s": _convert_low_s,
+    "f64x2.convert_low_i32x4_u": _convert_low_u,
+    "f32x4.demote_f64x2_zero": _demote_zero,
+    "f64x2.promote_low_f32x4": _promote_low,
+    # Relaxed madd: the fused result (one rounding), one of the results the spec allows.
+    "f32x4.relaxed_madd": _madd32,
+    "f32x4.relaxed_nmadd": _nmadd32,
+    "f64x2.relaxed_madd": _madd64,
+    "f64x2.relaxed_nmadd": _nmadd64,
+}
