@@ -107,9 +107,31 @@ class Checker:
         it: Iterator[Instr] = iter(body)
         simple = SIMPLE
         handlers = HANDLERS
+        locs = self.locals
+        linit = self.local_init
+        init_log = self.init_log
+        nloc = len(locs)
         while True:
             for ins in it:
                 op = ins.op
+                # The local accesses dominate real code: their common cases are inlined, the
+                # rest (unknown index, uninitialised local, mismatch) goes to the handlers.
+                if op == "local.get":
+                    x = ins.imm[0]
+                    if x < nloc and linit[x]:
+                        vals.append(locs[x])
+                        continue
+                elif op == "local.set":
+                    x = ins.imm[0]
+                    if x < nloc and len(vals) > frames[-1].height:
+                        t = locs[x]
+                        a = vals[-1]
+                        if a is t or a == t:
+                            vals.pop()
+                            if not linit[x]:
+                                linit[x] = True
+                                init_log.append(x)
+                            continue
                 sig = simple.get(op)
                 if sig is not None:
                     params, res = sig

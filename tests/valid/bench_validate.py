@@ -1,0 +1,99 @@
+"""Validation throughput on a large generated module (run: python tests/valid/bench_validate.py).
+
+Bytes are estimated as the binary encoding would count them: one opcode byte (two or more for
+prefixed opcodes) plus the LEB128 size of each integer immediate.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+
+from engine.syntax.ast import Func, Instr, Module
+from engine.syntax.opcodes import OPCODES
+from engine.syntax.types import F64, I32, I64, FuncType, Limits, MemoryType, RecType, SubType
+from engine.valid import validate_module
+
+
+def leb(n: int) -> int:
+    return max(1, (n.bit_length() + 6) // 7)
+
+
+def size(body: list[Instr]) -> int:
+    total = 0
+    for ins in body:
+        prefix = OPCODES[ins.op][0]
+        total += 1 if prefix is None else 3
+        for x in ins.imm:
+            if isinstance(x, int) and x is not None:
+                total += leb(x)
+            elif isinstance(x, list):
+                total += size(x) + 1
+    return total
+
+
+def I(op: str, *imm: object) -> Instr:  # noqa: E743
+    return Instr(op, tuple(imm))
+
+
+def gen_body(rng: random.Random, nfuncs: int, depth: int = 0) -> list[Instr]:
+    out: list[Instr] = []
+    for _ in range(rng.randint(8, 20)):
+        k = rng.random()
+        if k < 0.25:
+            out += [I("local.get", 0), I("i32.const", rng.randrange(1 << 20)), I("i32.add"),
+                    I("local.set", 0)]  # fmt: skip
+        elif k < 0.40:
+            out += [I("local.get", 1), I("i32.load", 0, 2, rng.randrange(256)), I("local.get", 0),
+                    I("i32.xor"), I("local.set", 0)]  # fmt: skip
+        elif k < 0.50:
+            out += [I("local.get", 1), I("local.get", 0), I("i32.store", 0, 2, 4)]
+        elif k < 0.60:
+            out += [I("local.get", 2), I("f64.const", 0), I("f64.mul"), I("local.set", 2)]
+        elif k < 0.68:
+            out += [I("local.get", 0), I("i64.extend_i32_u"), I("i64.const", 3), I("i64.shl"),
+                    I("local.set", 3)]  # fmt: skip
+        elif k < 0.76:
+            out += [I("local.get", 0), I("local.get", 1), I("local.get", 2),
+                    I("call", rng.randrange(nfuncs)), I("local.set", 0)]  # fmt: skip
+        elif k < 0.84 and depth < 3:
+            inner = gen_body(rng, nfuncs, depth + 1)
+            out += [I("block", None, [I("loop", None, [*inner, I("local.get", 0),
+                                                        I("br_if", 0)])])]  # fmt: skip
+        elif k < 0.92 and depth < 3:
+            out += [I("local.get", 0), I("if", I32, [I("local.get", 1)], [I("i32.const", 7)]),
+                    I("local.set", 1)]  # fmt: skip
+        else:
+            out += [I("local.get", 0), I("local.get", 1), I("local.get", 0), I("select"),
+                    I("local.tee", 0), I("drop")]  # fmt: skip
+    return out
+
+
+def build(nfuncs: int, seed: int = 1) -> tuple[Module, int]:
+    rng = random.Random(seed)
+    t = RecType((SubType(FuncType((I32, I32, F64), (I32,))),))
+    funcs = []
+    nbytes = 0
+    for _ in range(nfuncs):
+        body = gen_body(rng, nfuncs) + [I("local.get", 0)]
+        funcs.append(Func(0, [I64], body))
+        nbytes += size(body) + 4
+    return Module(types=[t], funcs=funcs, memories=[MemoryType(Limits(1))]), nbytes
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    m, nbytes = build(n)
+    validate_module(m)  # warm caches
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        validate_module(m)
+        best = min(best, time.perf_counter() - t0)
+    print(f"{n} functions, {nbytes / 1e6:.2f} MB of code: validate {best:.3f} s, "
+          f"{nbytes / best / 1e6:.2f} MB/s")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
