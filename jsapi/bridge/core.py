@@ -1,0 +1,313 @@
+"""The bridge: one V8 context, synchronous JS -> Python services, re-entrant JS calls.
+
+JS drives, Python serves. JS writes a request into a SharedArrayBuffer mailbox and calls a raw
+synchronous callback; Python runs the service in a fresh greenlet on the V8 thread and writes the
+reply. A service that needs to call JS (``Bridge.call_js``) writes a "call JS" reply and switches
+out of its greenlet; JS performs the call (which may request more services, to any depth) and
+sends the result or the thrown value back, which resumes the suspended greenlet. Python never
+touches the isolate from inside a callback: that would deadlock.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import threading
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from greenlet import GreenletExit, getcurrent, greenlet
+
+from jsapi.bridge._racer import RacerContext, buffer_address, view_at
+from jsapi.bridge.errors import BridgeError, JSError, ThrowJS
+from jsapi.bridge.values import UNDEFINED, Codec, HandleTable, JSHandle, PyTable
+
+HEADER = 32
+_HDR = struct.Struct("<6i")
+OP_CALL, OP_RESUME, OP_RESUME_THROW, OP_FETCH, OP_RAW_CALL = 1, 2, 3, 4, 5
+R_RET, R_THROW_PY, R_THROW_JS, R_CALLJS, R_NEED, R_RET_RAW = 1, 2, 3, 4, 5, 6
+_MAX_RELEASES = 4096
+
+
+def _align(n: int, a: int) -> int:
+    return (n + a - 1) & ~(a - 1)
+
+
+class _Request(greenlet):  # type: ignore[misc]
+    bridge: Bridge | None = None
+
+
+class Bridge:
+    """Owns one MiniRacer context and the JS half of the bridge (``bridge.js``)."""
+
+    def __init__(
+        self,
+        *,
+        key: str = "__jsapiBridge",
+        initial_mailbox: int = 1 << 16,
+        max_mailbox: int = 1 << 30,
+    ) -> None:
+        self.key = key
+        self._racer = RacerContext()
+        self.handles = HandleTable()
+        self.pyobjs = PyTable()
+        self.codec = Codec(self.handles, self.pyobjs)
+        self.error_types: dict[type[BaseException], str] = {
+            TypeError: "TypeError",
+            RecursionError: "RangeError",
+        }
+        self._services: dict[int, tuple[str, Callable[..., Any], bool]] = {}
+        self._suspended: dict[int, greenlet] = {}
+        self._next_token = 1
+        self._pending: tuple[int, int, bytes] | None = None
+        self._active = 0
+        self._closed = False
+        self._main_thread = threading.get_ident()
+        source = resources.files("jsapi.bridge").joinpath("bridge.js").read_text("utf-8")
+        install = self._racer.eval(f"{source}({json.dumps(key)}, {max_mailbox}, {initial_mailbox})")
+        mailbox = install(self._racer.make_callback(self._serve))
+        self._mb_keep = mailbox
+        self._mb_addr = buffer_address(mailbox)
+        self._mv: memoryview = view_at(self._mb_addr, len(mailbox))
+        self.codec.mailbox = self._mv
+        k = json.dumps(key)
+        top = self._racer.eval(
+            f"(() => {{ const b = globalThis[{k}]; return (n) => b.top[n]; }})()"
+        )
+        self._top: dict[str, Any] = {
+            n: top(n) for n in ("call", "handleOf", "releases", "grow", "define", "load", "pin")
+        }
+
+    # ---- top level: Python drives (start-up, tear-down, tests) ----------------------------------
+
+    def _check_top(self) -> None:
+        if self._closed:
+            raise BridgeError("the bridge is closed")
+        if self._active or threading.get_ident() == self._racer.v8_thread:
+            raise BridgeError("cannot drive JS from Python while serving a JS request")
+
+    def _flush_top(self) -> None:
+        if self.handles.pending:
+            self._write(0, 0, b"")
+            self._top["releases"]()
+
+    def eval(self, code: str) -> Any:
+        """Evaluates a script (start-up and tear-down; hundreds of microseconds per call)."""
+        self._check_top()
+        self._flush_top()
+        return self._racer.eval(code)
+
+    def load_js(self, path: str | Path) -> Any:
+        """Runs a .js file as the body of ``function (bridge) {...}``, ``bridge`` being the
+        internal object (``bridge.services.<name>(...)`` calls an exposed service)."""
+        self._check_top()
+        return self._top["load"](Path(path).read_text("utf-8"))
+
+    def expose(self, name: str, handler: Callable[..., Any], *, raw: bool = False) -> None:
+        """Makes ``bridge.services[name]`` a synchronous JS function served by ``handler``.
+
+        msgpack services get the decoded JS arguments and return a value; raw services get a
+        memoryview of the request bytes and return a bytes-like reply, which JS receives as a
+        Uint8Array view of the mailbox (valid until the next crossing)."""
+        self._check_top()
+        sid = len(self._services) + 1
+        self._services[sid] = (name, handler, raw)
+        self._top["define"](name, sid, raw)
+
+    def handle(self, expr: str) -> JSHandle:
+        """A handle to the value of a JS expression."""
+        self._check_top()
+        self._flush_top()
+        self._top["handleOf"](expr)
+        return self._read_top_reply()
+
+    def call(self, fn: JSHandle, *args: Any, this: Any = UNDEFINED) -> Any:
+        """Calls a JS function from the top level (outside of any served request)."""
+        cur = getcurrent()
+        if isinstance(cur, _Request) and cur.bridge is self:
+            return self.call_js(fn, *args, this=this)
+        self._check_top()
+        payload = self.codec.pack([fn, this, list(args)])
+        if HEADER + len(payload) + 8 * len(self.handles.pending) > len(self._mv):
+            self._top["grow"](HEADER + len(payload) + 8 * len(self.handles.pending) + 64)
+            self._refresh()
+        self._write(0, 0, payload)
+        self._top["call"]()
+        return self._read_top_reply()
+
+    def _read_top_reply(self) -> Any:
+        mv = self._refresh()
+        op, _total, _cap, _arg, nrel, msglen = _HDR.unpack_from(mv, 0)
+        self._apply_py_releases(mv, nrel)
+        value = self.codec.unpack(mv[HEADER : HEADER + msglen], _align(HEADER + msglen, 8))
+        if op == R_THROW_JS:
+            raise self._thrown(value)
+        return value
+
+    def acquire_view(self, expr: str) -> Any:
+        from jsapi.bridge.views import BufferView
+
+        self._check_top()
+        buf = self._top["pin"](expr)
+        if not isinstance(buf, memoryview):
+            raise BridgeError(f"not a buffer: {expr}")
+        owner, kind, maximum = self._read_top_reply()
+        return BufferView(self, owner, buffer_address(buf), len(buf), kind, maximum)
+
+    def close(self) -> None:
+        """Tears the context down; suspended requests are dropped, handles become invalid."""
+        if self._closed:
+            return
+        self._closed = True
+        self._suspended.clear()
+        self.pyobjs.clear()
+        self._racer.close()
+
+    def __enter__(self) -> Bridge:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # ---- serving: JS drives ---------------------------------------------------------------------
+
+    def call_js(self, fn: JSHandle, *args: Any, this: Any = UNDEFINED) -> Any:
+        """Calls a JS function from inside a served request; JS exceptions raise ``JSError``
+        (or the original Python exception, when the thrown value came from Python)."""
+        cur = getcurrent()
+        if not (isinstance(cur, _Request) and cur.bridge is self):
+            return self.call(fn, *args, this=this)
+        token = self._next_token
+        self._next_token += 1
+        self._suspended[token] = cur
+        self._reply(R_CALLJS, token, self.codec.pack([fn, this, list(args)]))
+        kind, value = cur.parent.switch()
+        if kind == "err":
+            raise value
+        return value
+
+    def _refresh(self) -> memoryview:
+        cap = struct.unpack_from("<i", self._mv, 8)[0]
+        if cap > len(self._mv):
+            self._mv = view_at(self._mb_addr, cap)
+            self.codec.mailbox = self._mv
+        return self._mv
+
+    def _write(self, op: int, arg: int, payload: bytes | memoryview, msglen: int = -1) -> None:
+        mv = self._mv
+        n = len(payload)
+        mv[HEADER : HEADER + n] = payload
+        rel = self.handles.take_pending(_MAX_RELEASES)
+        at = _align(HEADER + n, 4)
+        for hid, count in rel:
+            struct.pack_into("<ii", mv, at, hid, count)
+            at += 8
+        cap = struct.unpack_from("<i", mv, 8)[0]
+        _HDR.pack_into(mv, 0, op, n, cap, arg, len(rel), n if msglen < 0 else msglen)
+
+    def _reply(self, op: int, arg: int, payload: bytes | memoryview) -> None:
+        mv = self._refresh()
+        rel = min(len(self.handles.pending), _MAX_RELEASES)
+        need = _align(HEADER + len(payload), 4) + 8 * rel
+        if need > len(mv):
+            self._pending = (op, arg, bytes(payload))
+            cap = struct.unpack_from("<i", mv, 8)[0]
+            _HDR.pack_into(mv, 0, R_NEED, 0, cap, need, 0, 0)
+            return
+        self._write(op, arg, payload)
+
+    def _apply_py_releases(self, mv: memoryview, nrel: int) -> None:
+        if not nrel:
+            return
+        total = struct.unpack_from("<i", mv, 4)[0]
+        at = _align(HEADER + total, 4)
+        for _ in range(nrel):
+            pid, n = struct.unpack_from("<ii", mv, at)
+            self.pyobjs.release(pid, n)
+            at += 8
+
+    def _serve(self) -> None:
+        """The raw callback, on the V8 thread, while JS waits. Nothing may escape."""
+        try:
+            mv = self._refresh()
+            op, total, _cap, arg, nrel, msglen = _HDR.unpack_from(mv, 0)
+            self._apply_py_releases(mv, nrel)
+            if op in (OP_CALL, OP_RAW_CALL):
+                g = _Request(self._run, parent=getcurrent())
+                g.bridge = self
+                g.switch(op, arg, total, msglen)
+            elif op in (OP_RESUME, OP_RESUME_THROW):
+                g = self._suspended.pop(arg)
+                value = self.codec.unpack(mv[HEADER : HEADER + msglen], _align(HEADER + msglen, 8))
+                if op == OP_RESUME:
+                    g.switch(("ok", value))
+                else:
+                    g.switch(("err", self._thrown(value)))
+            elif op == OP_FETCH:
+                pending, self._pending = self._pending, None
+                if pending is None:
+                    raise BridgeError("no pending reply to fetch")
+                self._reply(*pending)
+            else:
+                raise BridgeError(f"bad request op {op}")
+        except BaseException as exc:  # noqa: BLE001 - a crash in ctypes would hang JS
+            self._reply_error(exc)
+
+    def _thrown(self, info: list[Any]) -> BaseException:
+        value, text, pyexc = info
+        if isinstance(pyexc, BaseException):
+            return pyexc
+        return JSError(value, text)
+
+    def _run(self, op: int, sid: int, total: int, msglen: int) -> None:
+        self._active += 1
+        try:
+            _name, handler, raw = self._services[sid]
+            mv = self._mv
+            if op == OP_RAW_CALL:
+                result = handler(mv[HEADER : HEADER + msglen])
+                self._reply(R_RET_RAW, 0, result)
+            else:
+                args = self.codec.unpack(mv[HEADER : HEADER + msglen], _align(HEADER + msglen, 8))
+                self._reply(R_RET, 0, self.codec.pack(handler(*args)))
+        except GreenletExit:
+            raise
+        except BaseException as exc:  # noqa: BLE001
+            self._reply_error(exc)
+        finally:
+            self._active -= 1
+
+    def _reply_error(self, exc: BaseException) -> None:
+        try:
+            if isinstance(exc, JSError):
+                self._reply(R_THROW_JS, exc.value.id, b"")
+                return
+            if isinstance(exc, ThrowJS):
+                info: list[Any] = [exc.constructor, exc.message, None]
+            else:
+                ctor = "Error"
+                for klass in type(exc).__mro__:
+                    if klass in self.error_types:
+                        ctor = self.error_types[klass]
+                        break
+                text = str(exc)
+                message = text if ctor != "Error" else f"{type(exc).__name__}: {text}"
+                info = [ctor, message, exc]
+            self._reply(R_THROW_PY, 0, self.codec.pack(info))
+        except BaseException as inner:  # noqa: BLE001
+            fallback = self.codec.pack(["Error", f"{type(inner).__name__}: {inner}", None])
+            self._write(R_THROW_PY, 0, fallback)
+
+    # ---- introspection for tests and the bench --------------------------------------------------
+
+    def js_handle_count(self) -> int:
+        return int(self.eval(f"globalThis[{json.dumps(self.key)}].handleCount()"))
+
+    def js_pyref_count(self) -> int:
+        return int(self.eval(f"globalThis[{json.dumps(self.key)}].pyRefCount()"))
