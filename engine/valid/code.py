@@ -369,7 +369,7 @@ def _drop(v: Checker, ins: Instr) -> None:
         v.mismatch([BOT], [], ins)
 
 
-@handler("select")
+@handler("select", "select_t")
 def _select(v: Checker, ins: Instr) -> None:
     if ins.imm:
         ts = ins.imm[0]

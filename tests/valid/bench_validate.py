@@ -23,13 +23,19 @@ def leb(n: int) -> int:
 def size(body: list[Instr]) -> int:
     total = 0
     for ins in body:
-        prefix = OPCODES[ins.op][0]
+        prefix, _, kind = OPCODES[ins.op]
         total += 1 if prefix is None else 3
-        for x in ins.imm:
-            if isinstance(x, int) and x is not None:
-                total += leb(x)
-            elif isinstance(x, list):
-                total += size(x) + 1
+        if kind in ("f32", "f64", "v128"):
+            total += {"f32": 4, "f64": 8, "v128": 16}[kind]
+        elif kind in ("i32", "i64"):
+            total += (ins.imm[0].bit_length() + 7) // 7 or 1  # signed LEB128
+        elif kind == "memarg":
+            total += 1 + leb(ins.imm[2]) + (leb(ins.imm[0]) if ins.imm[0] else 0)
+        elif kind == "block":
+            total += 1 + 1  # block type, end
+            total += sum(size(b) for b in ins.imm[1:]) + (1 if len(ins.imm) > 2 else 0)
+        else:
+            total += sum(leb(x) for x in ins.imm if isinstance(x, int))
     return total
 
 
