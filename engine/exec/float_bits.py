@@ -108,7 +108,7 @@ def fma64(x: float, y: float, z: float) -> float:
     try:
         return float(p)
     except OverflowError:
-        return _copysign(_inf, p)
+        return _inf if p > 0 else -_inf
 
 
 def fma32(x: float, y: float, z: float) -> float:
