@@ -20,7 +20,6 @@ from typing import Any
 
 from py_mini_racer import MiniRacer
 
-
 REQUIRED_VERSION = "0.14.1"
 
 # Far above the ids mini-racer hands out for its own tasks (a counter from 1).

@@ -164,7 +164,7 @@
       case "number":
         if (Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff && !Object.is(v, -0)) {
           if (v >= 0) putU32(0xce, v); else { room(5); scratch[pos] = 0xd2; sdv.setInt32(pos + 1, v); pos += 5; }
-        } else if (Number.isSafeInteger(v)) {
+        } else if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
           room(9); scratch[pos] = 0xd3; sdv.setBigInt64(pos + 1, BigInt(v)); pos += 9;
         } else { room(9); scratch[pos] = 0xcb; sdv.setFloat64(pos + 1, v); pos += 9; }
         return;
@@ -354,13 +354,11 @@
   // Hot path: the request is the raw bytes of `payload` (a Uint8Array) and the reply is a
   // Uint8Array view of the mailbox, valid until the next crossing.
   function callRaw(id, payload) {
-    pos = 0;
-    ensureCapacity(HEADER + payload.length + 4 + pyReleases.length * 4);
-    u8.set(payload, HEADER);
+    pos = 0; attachments = []; attachBytes = 0;
+    room(payload.length);
+    scratch.set(payload, 0);
     pos = payload.length;
-    const n = pos;
     flush(OP_RAW_CALL, id);
-    i32[5] = n;
     callback();
     return loop();
   }
