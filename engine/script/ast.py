@@ -79,6 +79,10 @@ class ScriptModule:
     kind "text": ``module`` holds the parsed AST.  "binary": ``data`` holds the bytes.
     "quote": ``text`` holds the source, parsed only when the command runs (so that
     ``assert_malformed`` can see the parse error).
+
+    A text module whose fields did not parse has ``module`` None, ``error`` the parse error's
+    message and ``text`` its source; ``unavailable`` marks that the text parser itself is
+    missing (the command is then skipped, not failed).
     """
 
     kind: str
@@ -87,6 +91,8 @@ class ScriptModule:
     module: Module | None = None
     data: bytes | None = None
     text: str | None = None
+    error: str | None = None
+    unavailable: bool = False
 
 
 @dataclass(slots=True)
