@@ -16,6 +16,16 @@ if TYPE_CHECKING:
     from engine.text.instrs import BodyParser
 
 _NUM = (NAT, INT, FLOAT)
+# Literal immediates that the reference converts only after parsing, and their errors.
+_LITERALS = frozenset(("i32", "i64", "f32", "f64", "v128", "shuffle"))
+_LITERAL_ERRORS = frozenset(
+    (
+        "constant out of range",
+        "wrong number of lane literals",
+        "invalid lane length",
+        "i8 constant out of range",
+    )
+)
 _IDX = (NAT, ID)
 
 # Lane count and lane width of each v128.const shape.
@@ -115,6 +125,13 @@ class Immediates:
     def parse(self, op: str, kind: str) -> tuple[Any, ...]:
         f = self.table.get(kind)
         if f is not None:
+            if self.ctx.lenient and kind in _LITERALS:
+                try:
+                    return f(op)
+                except MalformedError as e:
+                    if e.message not in _LITERAL_ERRORS:
+                        raise
+                    return (0,)
             return f(op)
         space = self.spaces.get(kind)
         if space is None:

@@ -68,7 +68,7 @@ class BodyParser:
     def resolve_typeuse(self, tu: TypeUse) -> int:
         x, params, results = tu
         if x is not None:
-            if params or results:
+            if (params or results) and not self.ctx.lenient:
                 if self.ctx.func_type(x) != FuncType(tuple(params), tuple(results)):
                     raise MalformedError("inline function type does not match explicit type", -1)
             return x
@@ -92,15 +92,6 @@ class BodyParser:
             cur.i = i + 1
             return self.fc.label(cur.values[i])  # type: ignore[arg-type]
         return parse_idx(cur, None)
-
-    def end_label(self, label: str | None) -> None:
-        """``labeling_end_opt`` after ``end`` or ``else``."""
-        cur = self.cur
-        i = cur.i
-        if cur.kinds[i] == ID:
-            cur.i = i + 1
-            if cur.values[i] != label:
-                raise _mismatch()
 
     # --- sequences -------------------------------------------------------------------------
 
@@ -196,7 +187,7 @@ class BodyParser:
         i = cur.i
         if cur.kinds[i] == ID:
             cur.i = i + 1
-            if label is None or cur.values[i] != label:
+            if (label is None or cur.values[i] != label) and not self.ctx.lenient:
                 raise _mismatch()
 
     def catches(self) -> list[Catch]:
@@ -293,7 +284,7 @@ class BodyParser:
 
 def parse_expr(cur: Cursor, ctx: Context, fc: FuncContext | None = None) -> list[Instr]:
     """``instr*`` (a constant expression or a function body) up to, not including, ``)``."""
-    bp = BodyParser(cur, ctx, fc if fc is not None else FuncContext())
+    bp = BodyParser(cur, ctx, fc if fc is not None else FuncContext(ctx.lenient))
     out: list[Instr] = []
     bp.instrs(out)
     if cur.kinds[cur.i] != RPAR:
@@ -303,7 +294,7 @@ def parse_expr(cur: Cursor, ctx: Context, fc: FuncContext | None = None) -> list
 
 def parse_folded_expr(cur: Cursor, ctx: Context) -> list[Instr]:
     """One folded instruction ``( ... )`` (the ``offset`` / ``item`` abbreviations)."""
-    bp = BodyParser(cur, ctx, FuncContext())
+    bp = BodyParser(cur, ctx, FuncContext(ctx.lenient))
     out: list[Instr] = []
     i = cur.i
     if cur.kinds[i] != LPAR or cur.kinds[i + 1] != KW or cur.values[i + 1] not in INSTRS:

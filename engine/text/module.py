@@ -68,21 +68,35 @@ def parse_module_fields(cur: Cursor) -> Module:
     old = sys.getrecursionlimit()
     if old < _RECURSION_LIMIT:
         sys.setrecursionlimit(_RECURSION_LIMIT)
+    start = cur.i
     try:
-        return _ModuleParser(cur).parse()
-    except RecursionError:
-        raise MalformedError("nesting too deep", -1) from None
+        try:
+            return _ModuleParser(cur).parse()
+        except RecursionError:
+            raise MalformedError("nesting too deep", -1) from None
+    except MalformedError as e:
+        # The reference reports syntax errors anywhere in the module before any error found
+        # while resolving names: look for one with a lenient pass.
+        cur.i = start
+        try:
+            _ModuleParser(cur, lenient=True).parse()
+        except MalformedError as syntax_error:
+            raise syntax_error from None
+        except Exception:
+            pass
+        raise e
     finally:
         if old < _RECURSION_LIMIT:
             sys.setrecursionlimit(old)
 
 
 class _ModuleParser:
-    def __init__(self, cur: Cursor) -> None:
+    def __init__(self, cur: Cursor, lenient: bool = False) -> None:
         self.cur = cur
         self.kinds = cur.kinds
         self.values = cur.values
-        self.ctx = Context()
+        self.lenient = lenient
+        self.ctx = Context(lenient)
         self.m = Module()
         # Source positions of definitions and imports, for the import-order rule.
         self.defs: list[tuple[int, str]] = []
@@ -175,7 +189,7 @@ class _ModuleParser:
         return m
 
     def check_import_order(self) -> None:
-        if not self.import_positions:
+        if not self.import_positions or self.lenient:
             return
         last_import = max(self.import_positions)
         before = [(pos, kind) for pos, kind in self.defs if pos < last_import]
@@ -243,7 +257,7 @@ class _ModuleParser:
     def resolve(self, x: int | None, ft: FuncType) -> int:
         if x is None:
             return self.ctx.inline_functype(ft)
-        if (ft.params or ft.results) and self.ctx.func_type(x) != ft:
+        if (ft.params or ft.results) and not self.lenient and self.ctx.func_type(x) != ft:
             raise MalformedError("inline function type does not match explicit type", -1)
         return x
 
@@ -296,7 +310,7 @@ class _ModuleParser:
             self.add_import(start, imp[0], imp[1], FuncImportType(self.resolve(x, ft)))
             return
         self.defs.append((start, "func"))
-        fc = FuncContext()
+        fc = FuncContext(self.lenient)
         x = self.typeuse_index()
         names: list[str | None] = []
         ft = parse_functype_body(cur, ctx, names)
@@ -428,7 +442,9 @@ class _ModuleParser:
         kind = cur.any_kw()
         if kind not in _DEF_KINDS:
             cur.unexpected(cur.i - 1)
-        cur.opt_id()
+        func_name = cur.opt_id()
+        if func_name is not None and kind == "func":
+            self.m.names.funcs[index] = func_name
         desc: object
         if kind == "func" or kind == "tag":
             x = self.typeuse_index()
@@ -457,7 +473,7 @@ class _ModuleParser:
 
     def start_field(self, index: int, start: int) -> None:
         x = parse_idx(self.cur, self.ctx.funcs)
-        if self.m.start is not None:
+        if self.m.start is not None and not self.lenient:
             raise MalformedError("multiple start sections", -1)
         self.m.start = x
 
