@@ -1,0 +1,297 @@
+"""Per-instance compilation state: the globals shared by the compiled functions of one module
+instance, lazy per-function compilation, and the calling convention.
+
+Calling convention: a compiled function takes its wasm arguments positionally and returns
+``None`` (no result), the value (one result) or a tuple (several).  Every callable also has a
+``_wt`` attribute, its *tail entry*: for a function that makes tail calls, its body, which may
+return a ``Tail`` request instead of results; the plain callable runs the trampoline.  So a
+chain of ``return_call``s runs at constant Python stack depth.
+"""
+
+from __future__ import annotations
+
+import linecache
+import re
+import struct
+import weakref
+from typing import Any
+
+from engine.errors import Frame, Trap
+from engine.runtime.instances import I31, ArrayInst, FuncInst, ModuleInst, StructInst
+
+from . import rt
+from .float_bits import f32_from_bits, f32_to_bits
+from .state import state_of
+
+_TRAPPING = re.compile(r"^i(32|64)\.((div|rem)_|trunc_f)")
+_LANE_SIG = {"extract_lane": (1, 1), "replace_lane": (2, 1), "shuffle": (2, 1)}
+
+
+class Tail:
+    """A tail-call request returned by a tail-calling function's body."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn: Any, args: tuple[Any, ...]) -> None:
+        self.fn = fn
+        self.args = args
+
+
+def _exhausted() -> None:
+    raise Trap("call stack exhausted")
+
+
+def _frame(e: Trap, info: tuple[Any, ...], lines: list[int]) -> None:
+    tb = e.__traceback__
+    ln = tb.tb_lineno if tb is not None else 0
+    off = lines[ln - 1] if 0 < ln <= len(lines) else -1
+    e.frames.append(Frame(info[0], info[1], info[2], info[3], off))
+
+
+def _oob_frame(e: BaseException, info: tuple[Any, ...], lines: list[int]) -> Trap:
+    t = Trap("out of bounds memory access")
+    tb = e.__traceback__
+    ln = tb.tb_lineno if tb is not None else 0
+    off = lines[ln - 1] if 0 < ln <= len(lines) else -1
+    t.frames.append(Frame(info[0], info[1], info[2], info[3], off))
+    return t
+
+
+def wrap_host(fi: FuncInst) -> Any:
+    """The compiled-code calling convention around a host function."""
+    host = fi.host
+    assert host is not None
+    n = len(fi.type.comp.results)
+    if n == 0:
+
+        def call0(*args: Any) -> None:
+            host(*args)
+
+        fn: Any = call0
+    elif n == 1:
+
+        def call1(*args: Any) -> Any:
+            return host(*args)[0]
+
+        fn = call1
+    else:
+
+        def calln(*args: Any) -> Any:
+            return tuple(host(*args))
+
+        fn = calln
+    fn._wt = fn
+    return fn
+
+
+_CODES: weakref.WeakKeyDictionary[ModuleInst, ModuleCode] = weakref.WeakKeyDictionary()
+
+
+def module_code(inst: ModuleInst, store: Any) -> ModuleCode:
+    mc = _CODES.get(inst)
+    if mc is None:
+        mc = _CODES[inst] = ModuleCode(inst, store)
+    return mc
+
+
+def entry_of(fi: FuncInst, store: Any) -> Any:
+    """The callable for any function, compiling or wrapping it on first use."""
+    fn = fi.compiled
+    if fn is not None:
+        return fn
+    if fi.host is not None:
+        fn = fi.compiled = wrap_host(fi)
+        return fn
+    assert fi.module is not None
+    return module_code(fi.module, store).compile(fi.index)
+
+
+def _base_namespace() -> dict[str, Any]:
+    from . import numerics, simd
+
+    ns: dict[str, Any] = dict(numerics.NAMESPACE)
+    ns.update(
+        Trap=Trap,
+        _Tail=Tail,
+        _WasmThrow=rt.WasmThrow,
+        _exhausted=_exhausted,
+        _frame=_frame,
+        _oob_frame=_oob_frame,
+        _MemErrors=(struct.error, IndexError, OverflowError),
+        _trap=rt.trap,
+        _f32fb=f32_from_bits,
+        _f32tb=f32_to_bits,
+        _I31=I31,
+        _Struct=StructInst,
+        _Array=ArrayInst,
+        _lane_get=simd.lane_get,
+        _lane_set=simd.lane_set,
+    )
+    for name in (
+        "mem_grow mem_fill mem_copy mem_init v128_load v128_store load_raw store_raw "
+        "atomic_load atomic_store atomic_rmw atomic_cmpxchg atomic_wait atomic_notify "
+        "table_get table_set table_grow table_fill table_copy table_init indirect func_ref "
+        "ref_eq as_non_null i31_get any_convert_extern extern_convert_any struct_get "
+        "struct_get_s struct_set array_new array_new_default array_new_data array_new_elem "
+        "array_get array_get_s array_set array_len array_fill array_copy array_init_data "
+        "array_init_elem throw throw_ref"
+    ).split():
+        ns["_" + name] = getattr(rt, name)
+    return ns
+
+
+class ModuleCode:
+    def __init__(self, inst: ModuleInst, store: Any) -> None:
+        from . import numerics, simd
+
+        self.inst = inst
+        self.store = store
+        self.state = state_of(store)
+        self.max_depth = store.max_call_depth
+        self.inline = numerics.INLINE
+        self.scalar = numerics.SCALAR
+        self.vector = simd.VECTOR
+        self.vec_loads = simd.VEC_LOAD
+        ns = _base_namespace()
+        ns.update(S=store, B=self.state.budget, _poll=self.state.poll)
+        ns["_entry"] = self.entry
+        self.ns = ns
+        self.names: dict[int, str] = {}
+        self.keep: list[Any] = []
+        self.sources: dict[int, str] = {}
+        self.tests: dict[Any, str] = {}
+        self.nconst = 0
+        for prefix, space in (
+            ("M", inst.memories), ("T", inst.tables), ("G", inst.globals), ("D", inst.datas),
+            ("E", inst.elems), ("TAG", inst.tags), ("F", inst.funcs), ("DT", inst.types),
+        ):  # fmt: skip
+            for i, obj in enumerate(space):
+                name = f"{prefix}{i}"
+                ns[name] = obj
+                self.names.setdefault(id(obj), name)
+        self.keep.extend(inst.types)
+        for j, fi in enumerate(inst.funcs):
+            if fi.module is inst and fi.code is not None:
+                ns[f"f{j}"] = fi.compiled if fi.compiled is not None else self._stub(j)
+            else:
+                ns[f"f{j}"] = self._lazy(fi)
+
+    def entry(self, fi: FuncInst) -> Any:
+        return entry_of(fi, self.store)
+
+    def _lazy(self, fi: FuncInst) -> Any:
+        if fi.compiled is not None:
+            return fi.compiled
+
+        def call(*args: Any) -> Any:
+            return self.entry(fi)(*args)
+
+        def tail(*args: Any) -> Any:
+            return self.entry(fi)._wt(*args)
+
+        call._wt = tail  # type: ignore[attr-defined]
+        return call
+
+    def _stub(self, j: int) -> Any:
+        def call(*args: Any) -> Any:
+            return self.compile(j)(*args)
+
+        def tail(*args: Any) -> Any:
+            return self.compile(j)._wt(*args)
+
+        call._wt = tail  # type: ignore[attr-defined]
+        return call
+
+    # --- names bound into the shared globals ------------------------------------------------
+
+    def bind(self, obj: Any, prefix: str) -> str:
+        name = self.names.get(id(obj))
+        if name is None:
+            self.nconst += 1
+            name = f"{prefix}_{self.nconst}"
+            self.ns[name] = obj
+            self.names[id(obj)] = name
+            self.keep.append(obj)
+        return name
+
+    def frame_info(self, index: int) -> tuple[Any, ...]:
+        inst = self.inst
+        names = inst.module.names
+        fi = inst.funcs[index]
+        return (index, names.funcs.get(index), names.module or inst.name, fi.code.offset)
+
+    def signature(self, op: str) -> tuple[int, int] | None:
+        from engine.valid.ops import SIMPLE
+
+        sig = SIMPLE.get(op)
+        if sig is not None:
+            return len(sig[0]), len(sig[1])
+        for suffix, s in _LANE_SIG.items():
+            if op.endswith(suffix) or op.endswith(suffix + "_s") or op.endswith(suffix + "_u"):
+                return s
+        return None
+
+    def trapping(self, op: str) -> bool:
+        return _TRAPPING.match(op) is not None
+
+    def op_function(self, op: str) -> str:
+        fn = self.scalar.get(op) or self.vector.get(op)
+        if fn is None:
+            raise NotImplementedError(f"instruction {op}")
+        name = "_o_" + re.sub(r"\W", "_", op)
+        self.ns.setdefault(name, fn)
+        return name
+
+    def vec_load(self, op: str) -> str:
+        name = "_vl_" + re.sub(r"\W", "_", op)
+        self.ns.setdefault(name, self.vec_loads[op])
+        return name
+
+    def unpacker(self, fmt: str) -> str:
+        name = f"_u{fmt}"
+        if name not in self.ns:
+            self.ns[name] = struct.Struct("<" + fmt).unpack_from
+        return name
+
+    def packer(self, fmt: str) -> str:
+        name = f"_p{fmt}"
+        if name not in self.ns:
+            self.ns[name] = struct.Struct("<" + fmt).pack_into
+        return name
+
+    def ref_test(self, rtype: Any) -> str:
+        key = ("test", rtype)
+        name = self.tests.get(key)
+        if name is None:
+            name = self.bind(rt.ref_tester(rtype), "_rt")
+            self.tests[key] = name
+        return name
+
+    def ref_cast(self, rtype: Any) -> str:
+        key = ("cast", rtype)
+        name = self.tests.get(key)
+        if name is None:
+            name = self.bind(rt.ref_caster(rtype), "_rc")
+            self.tests[key] = name
+        return name
+
+    # --- compilation ------------------------------------------------------------------------
+
+    def source(self, j: int) -> tuple[str, list[int]]:
+        from .compile import Compiler
+
+        return Compiler(self, j, f"f{j}").compile()
+
+    def compile(self, j: int) -> Any:
+        fi = self.inst.funcs[j]
+        if fi.compiled is not None:
+            return fi.compiled
+        src, offsets = self.source(j)
+        self.sources[j] = src
+        filename = f"<wasm {self.inst.name or 'module'} func {j}>"
+        self.ns[f"_L{j}"] = offsets
+        linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+        exec(compile(src, filename, "exec"), self.ns)
+        fn = self.ns[f"f{j}"]
+        fi.compiled = fn
+        return fn
