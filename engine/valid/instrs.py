@@ -27,7 +27,8 @@ def _min_addr(a: str, b: str) -> str:
 
 
 def _memop(v: Checker, ins: Instr) -> None:
-    m = MEMOPS[ins.op]
+    op = ins.op
+    m = MEMOPS[op]
     imm = ins.imm
     ctx = v.ctx
     mt = ctx.memory(imm[0], ins.offset)
@@ -42,11 +43,21 @@ def _memop(v: Checker, ins: Instr) -> None:
         raise InvalidError("offset out of range", ins.offset)
     if m.lane and imm[3] >= 16 // m.size:
         raise InvalidError("invalid lane index", ins.offset)
-    args = m.args
-    v.pop((mt.address, *args) if args else (mt.address,), ins)
+    ts = _MEM_POPS[op, mt.address]
+    vals = v.vals
+    n = len(ts)
+    if vals[-n:] == ts and len(vals) - n >= v.frames[-1].height:
+        del vals[-n:]
+    else:
+        v.pop(ts, ins)
     if m.results:
-        v.vals.extend(m.results)
+        vals.extend(m.results)
 
+
+# The operands of each memory access per address type, as lists to compare with the stack.
+_MEM_POPS: dict[tuple[str, str], list[str]] = {
+    (op, at): [at, *m.args] for op, m in MEMOPS.items() for at in ("i32", "i64")
+}
 
 for _op in MEMOPS:
     handler(_op)(_memop)
