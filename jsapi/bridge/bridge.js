@@ -33,6 +33,7 @@
     let cap = sab.byteLength;
     while (cap < n) cap *= 2;
     sab.grow(Math.min(cap, MAX_MAILBOX));
+    i32[2] = sab.byteLength;
   }
 
   // ---- JS values referenced from Python: id -> {value, count}, value -> id -------------------
@@ -205,7 +206,8 @@
     return s;
   }
   function str(n) { const s = utf8(rp, rp + n); rp += n; return s; }
-  function bin(n) { const b = u8.slice(rp, rp + n); rp += n; return b; }
+  // slice() of shared memory copies byte by byte; set() from a subarray is a memcpy.
+  function bin(n) { const b = new Uint8Array(n); b.set(u8.subarray(rp, rp + n)); rp += n; return b; }
   function arr(n) { const a = new Array(n); for (let i = 0; i < n; i++) a[i] = get(); return a; }
   function map(n) { const o = {}; for (let i = 0; i < n; i++) { const k = get(); o[k] = get(); } return o; }
   function ext(type, n) {
