@@ -48,6 +48,7 @@ class LinkError(WasmError):
 # Trap codes, wasmtime-style names for the spec's trap messages.
 TRAP_CODES: dict[str, str] = {
     "unreachable": "unreachable",
+    "unreachable executed": "unreachable",
     "integer divide by zero": "int_divz",
     "integer overflow": "int_ovf",
     "invalid conversion to integer": "bad_conversion_to_integer",
@@ -95,7 +96,10 @@ class Trap(WasmError):
 
     def __init__(self, message: str, frames: list[Frame] | None = None) -> None:
         super().__init__(message)
-        self.trap_code = TRAP_CODES.get(message, "unknown")
+        # Some messages carry a trailing index ("undefined element 7"); the code ignores it.
+        self.trap_code = TRAP_CODES.get(message) or TRAP_CODES.get(
+            message.rsplit(" ", 1)[0], "unknown"
+        )
         self.frames: list[Frame] = frames if frames is not None else []
 
     def __str__(self) -> str:

@@ -245,10 +245,10 @@ def indirect(t: TableInst, i: int, dt: DefType, entry: Callable[[FuncInst], Any]
     """The callable behind ``call_indirect``: bounds, null and type checks (spec 4.4.8.7)."""
     elems = t.elements
     if i >= len(elems):
-        raise Trap("undefined element")
+        raise Trap(f"undefined element {i}")
     f = elems[i]
     if f is None:
-        raise Trap("uninitialized element")
+        raise Trap(f"uninitialized element {i}")
     if f.type is not dt and not def_subtype(f.type, dt):
         raise Trap("indirect call type mismatch")
     return f.compiled or entry(f)
@@ -408,8 +408,8 @@ def _data_values(ft: FieldType, seg: DataInst, s: int, n: int) -> list[Any]:
 
 def array_new_data(dt: DefType, seg: DataInst, s: int, n: int) -> ArrayInst:
     comp: ArrayType = dt.comp
-    _check_size(n)
-    return ArrayInst(dt, _data_values(comp.field, seg, s, n))
+    values = _data_values(comp.field, seg, s, n)
+    return ArrayInst(dt, values)
 
 
 def array_new_elem(dt: DefType, seg: ElemInst, s: int, n: int) -> ArrayInst:
