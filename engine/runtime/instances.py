@@ -118,7 +118,14 @@ class MemoryInst:
             if self.grow_hook is not None:
                 self.data = self.grow_hook(self, new * PAGE_SIZE)
             elif isinstance(self.data, bytearray):
-                self.data.extend(bytes(delta * PAGE_SIZE))
+                try:
+                    self.data.extend(bytes(delta * PAGE_SIZE))
+                except BufferError:
+                    # A live view pins the bytearray: grow into a new one, so the old view
+                    # keeps the old bytes (like a detached ArrayBuffer).
+                    grown = bytearray(new * PAGE_SIZE)
+                    grown[: len(self.data)] = self.data
+                    self.data = grown
             else:
                 grown = bytearray(new * PAGE_SIZE)
                 grown[: len(self.data)] = self.data
