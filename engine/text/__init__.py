@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.errors import MalformedError
 from engine.syntax.ast import Module
 from engine.text.cursor import Cursor
 from engine.text.lexer import EOF, RPAR, Tokens
@@ -21,9 +20,10 @@ def parse_wat(source: str) -> Module:
     cur = Cursor(Tokens(source))
     if cur.at_paren_kw("module"):
         cur.i += 2
-        cur.opt_id()
+        name = cur.opt_id()
         m = parse_module_fields(cur)
         cur.rpar()
+        m.names.module = name
     else:
         m = parse_module_fields(cur)
         if cur.kinds[cur.i] == RPAR:
@@ -37,7 +37,3 @@ def parse_script(source: str, path: str = "") -> Script:
     from engine.text.script import parse_script as parse
 
     return parse(source, path)
-
-
-def _malformed(msg: str) -> MalformedError:
-    return MalformedError(msg, -1)

@@ -172,6 +172,10 @@ def _classify(chunk: str) -> tuple[str, object]:
     return ERROR, f"unknown operator {chunk}"
 
 
+# Classification is pure, and programs repeat their mnemonics and literals.
+_CLASSIFIED: dict[str, tuple[str, object]] = {}
+
+
 class Tokens:
     """The token stream: parallel lists of kinds, values and source positions.
 
@@ -271,6 +275,7 @@ def _skip_annotation(text: str, pos: int) -> int:
 def _lex(toks: Tokens, text: str) -> None:
     kinds, values, poss = toks.kinds, toks.values, toks.pos
     match = _MASTER.match
+    cache = _CLASSIFIED
     i = 0
     n = len(text)
     try:
@@ -281,7 +286,13 @@ def _lex(toks: Tokens, text: str) -> None:
             if kind == "ws":
                 pass
             elif kind == "atom":
-                k, v = _classify(m.group())
+                chunk = m.group()
+                kv = cache.get(chunk)
+                if kv is None:
+                    kv = _classify(chunk)
+                    if len(chunk) <= 64 and len(cache) < 100_000:
+                        cache[chunk] = kv
+                k, v = kv
                 kinds.append(k)
                 values.append(v)
                 poss.append(i)

@@ -6,6 +6,8 @@ the reference's "constant out of range" (or the more specific message it uses).
 
 from __future__ import annotations
 
+import struct as _struct
+
 # (mantissa bits without the hidden one, exponent bits) per float type.
 _FORMATS = {"f32": (23, 8), "f64": (52, 11)}
 
@@ -79,8 +81,34 @@ def _round(num: int, den: int, mbits: int, ebits: int) -> int:
     return ((e + bias) << mbits) | (q - (1 << mbits))
 
 
+def _fast_float(s: str, ty: str) -> int | None:
+    """The bit pattern by way of Python's correctly rounded f64 conversion, or None where
+    that could differ from rounding the literal directly (f32 midpoints, subnormals,
+    overflow)."""
+    t = s.replace("_", "")
+    try:
+        d = float.fromhex(t) if "0x" in t else float(t)
+    except (ValueError, OverflowError):
+        return None
+    bits = _struct.unpack("<Q", _struct.pack("<d", d))[0]
+    exp = (bits >> 52) & 0x7FF
+    if ty == "f64":
+        return None if exp == 0x7FF else bits
+    # A double rounded once more to f32 is exact unless it sits on an f32 midpoint.
+    if not 897 <= exp <= 1150 or bits & 0x1FFFFFFF == 0x10000000:
+        return None
+    try:
+        return _struct.unpack("<I", _struct.pack("<f", d))[0]
+    except OverflowError:
+        return None
+
+
 def parse_float(s: str, ty: str) -> int:
     """An f32 / f64 literal as its IEEE bit pattern."""
+    if "n" not in s and len(s) < 64:  # not inf / nan, and short enough to be cheap
+        r = _fast_float(s, ty)
+        if r is not None:
+            return r
     mbits, ebits = _FORMATS[ty]
     width = 1 + mbits + ebits
     sign = 0
