@@ -384,16 +384,15 @@ def match_externtype(actual: ResolvedExternType, expected: ResolvedExternType) -
     return False
 
 
-# --- Printing (error messages) --------------------------------------------------------------
+# --- Printing (error messages, the reference's types.ml string_of_* functions) -------------
+#
+# A defined type prints as its rolled form: references to members of its own rec group are
+# "rec.i", references to other defined types print those types in full, in parentheses.
 
 
 def str_valtype(t: Any) -> str:
     if isinstance(t, RefType):
-        h = t.heap
-        hs = h if isinstance(h, str) else (str(h) if isinstance(h, int) else _short(h))
-        if isinstance(h, str) and h == BOT:
-            hs = "something"
-        return f"(ref {'null ' if t.nullable else ''}{hs})"
+        return f"(ref {'null ' if t.nullable else ''}{_str_heap(t.heap, None)})"
     return str(t)
 
 
@@ -401,30 +400,50 @@ def str_results(ts: Any) -> str:
     return "[" + " ".join(str_valtype(t) for t in ts) + "]"
 
 
-def _short(d: DefType) -> str:
-    return f"<{d.kind}#{id(d) & 0xFFFF:04x}>"
+def _str_heap(h: Any, group: Any) -> str:
+    if isinstance(h, DefType):
+        if group is not None and h.group is group:
+            return f"rec.{h.index}"
+        return f"({_str_deftype(h)})"
+    if h == BOT:
+        return "something"
+    return str(h)
 
 
-def _str_storage(s: Any) -> str:
-    return s if isinstance(s, str) else str_valtype(s)
+def _str_storage(s: Any, group: Any) -> str:
+    if isinstance(s, RefType):
+        return f"(ref {'null ' if s.nullable else ''}{_str_heap(s.heap, group)})"
+    return str(s)
 
 
-def _str_field(f: FieldType) -> str:
-    s = _str_storage(f.storage)
+def _str_field(f: FieldType, group: Any = None) -> str:
+    s = _str_storage(f.storage, group)
     return f"(mut {s})" if f.mutable else s
 
 
-def _str_deftype(d: DefType) -> str:
-    c = d.comp
+def _str_comp(c: Any, group: Any) -> str:
     if isinstance(c, FuncType):
-        body = f"func {str_results(c.params)} -> {str_results(c.results)}"
-    elif isinstance(c, StructType):
-        body = " ".join(["struct"] + [f"(field {_str_field(f)})" for f in c.fields])
-    elif isinstance(c, ArrayType):
-        body = f"array {_str_field(c.field)}"
-    else:
-        body = "?"
+        ps = " ".join(_str_storage(t, group) for t in c.params)
+        rs = " ".join(_str_storage(t, group) for t in c.results)
+        return f"func [{ps}] -> [{rs}]"
+    if isinstance(c, StructType):
+        return " ".join(["struct"] + [f"(field {_str_field(f, group)})" for f in c.fields])
+    if isinstance(c, ArrayType):
+        return f"array {_str_field(c.field, group)}"
+    return "?"
+
+
+def _str_subtype(d: DefType, group: Any) -> str:
+    body = _str_comp(d.comp, group)
     if d.final and not d.supers:
         return body
-    sup = " ".join(_short(s) for s in d.supers)
-    return f"sub{' final' if d.final else ''}{' ' + sup if sup else ''} ({body})"
+    head = " ".join([f"sub{' final' if d.final else ''}"] + [_str_heap(s, group) for s in d.supers])
+    return f"{head} ({body})"
+
+
+def _str_deftype(d: DefType) -> str:
+    group = d.group
+    if len(group) == 1:
+        return _str_subtype(d, group)
+    members = " ".join(f"({_str_subtype(m, group)})" for m in group)
+    return f"(rec {members}).{d.index}"
