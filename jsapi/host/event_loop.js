@@ -1,0 +1,202 @@
+// The host event loop (HTML 8.1.7), run inside V8 so that no task costs a Python -> JS call.
+//
+// One macrotask queue plus timers ordered by (due time, sequence). After every task the loop
+// yields a real V8 macrotask (an Atomics.waitAsync resolved by Atomics.notify), which performs
+// a full microtask checkpoint and lets V8's own platform tasks (e.g. finished asynchronous
+// WebAssembly compilations) run. With virtual time, an idle loop jumps the clock to the next
+// timer instead of sleeping.
+(function (global) {
+  "use strict";
+
+  const host = global.__jsapiHost;
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  // A real sleep is cut into slices so that a stop request or a deadline is noticed promptly.
+  const MAX_SLEEP_MS = 50;
+
+  const tasks = [];
+  let taskHead = 0;
+  const timers = []; // sorted by (due, seq)
+  const activeTimers = new Map(); // id -> timer record
+  let nextTimerId = 1;
+  let timerSeq = 0;
+  let clockOffset = 0;
+  let virtualTime = false;
+  let sleeping = false;
+  let running = false;
+  let stopReason = null;
+
+  function now() {
+    return Date.now() + clockOffset;
+  }
+
+  function wake() {
+    if (sleeping) Atomics.notify(cell, 0);
+  }
+
+  // A fresh macrotask: everything queued as a microtask before it runs first.
+  function yieldMacrotask(ms) {
+    const r = ms === undefined ? Atomics.waitAsync(cell, 0, 0) : Atomics.waitAsync(cell, 0, 0, ms);
+    if (!r.async) return Promise.resolve();
+    if (ms === undefined) Atomics.notify(cell, 0);
+    return r.value;
+  }
+
+  function postTask(fn, args) {
+    tasks.push({ fn, args: args || [] });
+    wake();
+  }
+
+  function insertTimer(t) {
+    let lo = 0;
+    let hi = timers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const o = timers[mid];
+      if (o.due < t.due || (o.due === t.due && o.seq < t.seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    timers.splice(lo, 0, t);
+    wake();
+  }
+
+  function removeTimer(t) {
+    const i = timers.indexOf(t);
+    if (i >= 0) timers.splice(i, 1);
+  }
+
+  function toHandler(handler) {
+    if (typeof handler === "function") return handler;
+    const code = String(handler);
+    // HTML timer initialization steps: a string handler is compiled as a classic script.
+    return () => (0, eval)(code);
+  }
+
+  function timerDelay(timeout) {
+    const ms = Number(timeout);
+    return ms > 0 && Number.isFinite(ms) ? ms : 0;
+  }
+
+  function addTimer(handler, timeout, args, repeat) {
+    const id = nextTimerId++;
+    const delay = timerDelay(timeout);
+    const t = { id, due: now() + delay, seq: timerSeq++, fn: toHandler(handler), args, repeat, delay };
+    activeTimers.set(id, t);
+    insertTimer(t);
+    return id;
+  }
+
+  function clearTimer(id) {
+    const t = activeTimers.get(Number(id));
+    if (t === undefined) return;
+    activeTimers.delete(t.id);
+    removeTimer(t);
+  }
+
+  function fireTimer(t) {
+    if (!activeTimers.has(t.id)) return;
+    if (t.repeat) {
+      t.due = now() + t.delay;
+      t.seq = timerSeq++;
+      insertTimer(t);
+    } else {
+      activeTimers.delete(t.id);
+    }
+    t.fn.apply(global, t.args);
+  }
+
+  function moveDueTimers() {
+    const at = now();
+    while (timers.length > 0 && timers[0].due <= at) {
+      const t = timers.shift();
+      tasks.push({ fn: fireTimer, args: [t] });
+    }
+  }
+
+  function takeTask() {
+    if (taskHead >= tasks.length) moveDueTimers();
+    if (taskHead >= tasks.length) return null;
+    const task = tasks[taskHead];
+    tasks[taskHead++] = undefined;
+    if (taskHead > 1024 && taskHead * 2 > tasks.length) {
+      tasks.splice(0, taskHead);
+      taskHead = 0;
+    }
+    return task;
+  }
+
+  function runTask(task) {
+    try {
+      task.fn.apply(global, task.args);
+    } catch (e) {
+      host.reportError(e);
+    }
+  }
+
+  // Runs tasks until stop() is called or the real-time deadline passes; resolves with the
+  // reason ("stopped" or "deadline"). onDeadline runs once, as a task, when the deadline hits;
+  // the loop then keeps going for graceMs so that the callback's effects can complete.
+  async function run(options) {
+    if (running) throw new Error("the event loop is already running");
+    running = true;
+    // A stop requested before the loop started (e.g. by a microtask of the last script) holds.
+    const opts = options || {};
+    virtualTime = Boolean(opts.virtualTime);
+    const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
+    const graceMs = opts.graceMs === undefined ? 1000 : opts.graceMs;
+    let hardDeadline = Infinity;
+    try {
+      while (stopReason === null) {
+        const realNow = Date.now();
+        if (realNow >= hardDeadline) return "deadline";
+        if (realNow >= deadline && hardDeadline === Infinity) {
+          hardDeadline = realNow + graceMs;
+          if (typeof opts.onDeadline === "function") postTask(opts.onDeadline, []);
+          else return "deadline";
+        }
+        const task = takeTask();
+        if (task !== null) {
+          runTask(task);
+          await yieldMacrotask();
+          continue;
+        }
+        const limit = Math.min(deadline, hardDeadline) - realNow;
+        let sleepMs = Math.min(MAX_SLEEP_MS, Math.max(limit, 0));
+        if (timers.length > 0) sleepMs = Math.min(sleepMs, Math.max(timers[0].due - now(), 0));
+        if (virtualTime && timers.length > 0) {
+          // Let pending platform work settle first; jump only if the loop is still idle.
+          await yieldMacrotask(1);
+          if (taskHead < tasks.length || stopReason !== null || timers.length === 0) continue;
+          const ahead = timers[0].due - now();
+          if (ahead > 0) clockOffset += ahead;
+          continue;
+        }
+        sleeping = true;
+        try {
+          await yieldMacrotask(Math.max(sleepMs, 0.001));
+        } finally {
+          sleeping = false;
+        }
+      }
+      return stopReason;
+    } finally {
+      running = false;
+      stopReason = null;
+    }
+  }
+
+  function stop(reason) {
+    if (stopReason === null) stopReason = reason === undefined ? "stopped" : String(reason);
+    wake();
+  }
+
+  host.loop = Object.freeze({
+    run,
+    stop,
+    now,
+    postTask,
+    addTimer,
+    clearTimer,
+    pendingTimers: () => timers.length,
+    pendingTasks: () => tasks.length - taskHead,
+  });
+})(globalThis);

@@ -1,0 +1,1 @@
+"""The testharness.js runner behind `jsapi wpt`."""
