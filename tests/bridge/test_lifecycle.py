@@ -42,3 +42,15 @@ def test_handles_dropped_after_close_are_ignored() -> None:
     b.close()
     kept.clear()
     gc.collect()
+
+
+def test_internal_object_can_be_hidden_from_page_code(tmp_path) -> None:
+    with Bridge() as b:
+        b.expose("ping", lambda: "pong")
+        script = tmp_path / "host.js"
+        script.write_text("const ping = bridge.services.ping; globalThis.hostPing = () => ping();")
+        b.load_js(script)
+        b.eval("delete globalThis.__jsapiBridge")
+        assert b.eval("typeof globalThis.__jsapiBridge") == "undefined"
+        assert b.eval("hostPing()") == "pong"
+        assert b.call(b.handle("hostPing")) == "pong"
