@@ -49,7 +49,6 @@ class LinkError(WasmError):
 TRAP_CODES: dict[str, str] = {
     "unreachable": "unreachable",
     "unreachable executed": "unreachable",
-    "unreachable executed": "unreachable",
     "integer divide by zero": "int_divz",
     "integer overflow": "int_ovf",
     "invalid conversion to integer": "bad_conversion_to_integer",
