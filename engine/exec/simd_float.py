@@ -10,14 +10,13 @@ keeps the top payload bits of a NaN.
 
 from __future__ import annotations
 
-import operator
 import struct
 from collections.abc import Callable
 from typing import Any
 
 from engine.exec import convert, floats
 from engine.exec.float_bits import f32_round, fma32, fma64
-from engine.exec.simd_int import M128, ST, rep
+from engine.exec.simd_int import M128, ST, rep, unrolled
 
 _fb = int.from_bytes
 _F4 = struct.Struct("<4f")
@@ -45,50 +44,42 @@ def pack_f64(rs: list[float]) -> int:
     return _fb(_F2.pack(*rs), "little")
 
 
-def _f32_bin(f: Callable[[float, float], float]) -> Op:
-    def op(a: int, b: int) -> int:
-        return pack_f32(
-            list(map(f, _f4u(a.to_bytes(16, "little")), _f4u(b.to_bytes(16, "little"))))
-        )
-
-    return op
+def _pk32(*rs: float) -> bytes:
+    try:
+        return _F4.pack(*rs)
+    except OverflowError:  # a lane rounds to infinity: struct refuses, f32_round does not
+        return _F4.pack(*map(f32_round, rs))
 
 
-def _f64_bin(f: Callable[[float, float], float]) -> Op:
-    def op(a: int, b: int) -> int:
-        return _fb(
-            _F2.pack(*map(f, _f2u(a.to_bytes(16, "little")), _f2u(b.to_bytes(16, "little")))),
-            "little",
-        )
-
-    return op
-
-
-def _f32_un(f: Callable[[float], float]) -> Op:
-    def op(a: int) -> int:
-        return pack_f32(list(map(f, _f4u(a.to_bytes(16, "little")))))
-
-    return op
+_ENV: dict[str, Any] = {
+    "_fdiv": floats.fdiv,
+    "_fmin": floats.fmin,
+    "_fmax": floats.fmax,
+    "_fsqrt": floats.fsqrt,
+    "_fceil": floats.fceil,
+    "_ffloor": floats.ffloor,
+    "_ftrunc": floats.ftrunc,
+    "_fnearest": floats.fnearest,
+}
 
 
-def _f64_un(f: Callable[[float], float]) -> Op:
-    def op(a: int) -> int:
-        return _fb(_F2.pack(*map(f, _f2u(a.to_bytes(16, "little")))), "little")
+def _f_bin(w: int, expr: str) -> Op:
+    """A lane-wise float op from an expression over the lanes ``{x}``, ``{y}`` (doubles); the
+    f32 results are rounded to f32 by the pack."""
+    up, pk = (_f4u, _pk32) if w == 32 else (_f2u, _F2.pack)
+    return unrolled(128 // w, 2, [up, up], pk, expr, _ENV)
 
-    return op
+
+def _f_un(w: int, expr: str) -> Op:
+    up, pk = (_f4u, _pk32) if w == 32 else (_f2u, _F2.pack)
+    return unrolled(128 // w, 1, [up], pk, expr, _ENV)
 
 
-def _cmp(w: int, f: Callable[[float, float], bool]) -> Op:
+def _cmp(w: int, cmp: str) -> Op:
     up = _f4u if w == 32 else _f2u
     pk = (_U4 if w == 32 else _U2).pack
     m = (1 << w) - 1
-
-    def op(a: int, b: int) -> int:
-        xs = up(a.to_bytes(16, "little"))
-        ys = up(b.to_bytes(16, "little"))
-        return _fb(pk(*[m if f(x, y) else 0 for x, y in zip(xs, ys)]), "little")
-
-    return op
+    return unrolled(128 // w, 2, [up, up], pk, f"({m} if {{x}} {cmp} {{y}} else 0)")
 
 
 def _pminmax(w: int, is_min: bool) -> Op:
@@ -192,31 +183,32 @@ def _nmadd64(a: int, b: int, c: int) -> int:
 
 
 def _float_ops(n: str, w: int) -> dict[str, Op]:
-    bin_ = _f32_bin if w == 32 else _f64_bin
-    un = _f32_un if w == 32 else _f64_un
     ops: dict[str, Op] = {
-        f"{n}.add": bin_(operator.add),
-        f"{n}.sub": bin_(operator.sub),
-        f"{n}.mul": bin_(operator.mul),
-        f"{n}.div": bin_(floats.fdiv),
-        f"{n}.min": bin_(floats.fmin),
-        f"{n}.max": bin_(floats.fmax),
-        f"{n}.relaxed_min": bin_(floats.fmin),
-        f"{n}.relaxed_max": bin_(floats.fmax),
+        f"{n}.add": _f_bin(w, "{x} + {y}"),
+        f"{n}.sub": _f_bin(w, "{x} - {y}"),
+        f"{n}.mul": _f_bin(w, "{x} * {y}"),
+        f"{n}.div": _f_bin(w, "_fdiv({x}, {y})"),
+        f"{n}.min": _f_bin(w, "_fmin({x}, {y})"),
+        f"{n}.max": _f_bin(w, "_fmax({x}, {y})"),
+        f"{n}.relaxed_min": _f_bin(w, "_fmin({x}, {y})"),
+        f"{n}.relaxed_max": _f_bin(w, "_fmax({x}, {y})"),
         f"{n}.pmin": _pminmax(w, True),
         f"{n}.pmax": _pminmax(w, False),
-        f"{n}.sqrt": un(floats.fsqrt),
-        f"{n}.ceil": un(floats.fceil),
-        f"{n}.floor": un(floats.ffloor),
-        f"{n}.trunc": un(floats.ftrunc),
-        f"{n}.nearest": un(floats.fnearest),
-        f"{n}.eq": _cmp(w, operator.eq),
-        f"{n}.ne": _cmp(w, operator.ne),
-        f"{n}.lt": _cmp(w, operator.lt),
-        f"{n}.gt": _cmp(w, operator.gt),
-        f"{n}.le": _cmp(w, operator.le),
-        f"{n}.ge": _cmp(w, operator.ge),
+        f"{n}.sqrt": _f_un(w, "_fsqrt({x})"),
+        f"{n}.ceil": _f_un(w, "_fceil({x})"),
+        f"{n}.floor": _f_un(w, "_ffloor({x})"),
+        f"{n}.trunc": _f_un(w, "_ftrunc({x})"),
+        f"{n}.nearest": _f_un(w, "_fnearest({x})"),
     }
+    for name, cmp in (
+        ("eq", "=="),
+        ("ne", "!="),
+        ("lt", "<"),
+        ("gt", ">"),
+        ("le", "<="),
+        ("ge", ">="),
+    ):
+        ops[f"{n}.{name}"] = _cmp(w, cmp)
     return ops
 
 

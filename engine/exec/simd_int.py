@@ -38,27 +38,37 @@ def tb(v: int) -> bytes:
     return v.to_bytes(16, "little")
 
 
-def binop(w: int, signed: bool, f: Callable[[int, int], int]) -> Op:
-    """A lane-wise binary op; ``f`` returns the result lane as an unsigned value."""
-    up = ST[w][0 if signed else 1].unpack
-    pk = ST[w][1].pack
-
-    def op(a: int, b: int) -> int:
-        return _fb(
-            pk(*map(f, up(a.to_bytes(16, "little")), up(b.to_bytes(16, "little")))), "little"
-        )
-
+def unrolled(
+    n: int, nargs: int, ups: list[Any], pk: Any, expr: str, env: dict[str, Any] | None = None
+) -> Op:
+    """A lane-wise op as straight-line code: ``expr`` computes one result lane from the operand
+    lanes ``{x}``, ``{y}``, ``{z}`` (one unpack per operand, one pack, no per-lane calls)."""
+    params = ["a", "b", "c"][:nargs]
+    lane_names = ["x", "y", "z"][:nargs]
+    lines = [f"def op({', '.join(params)}):"]
+    for k, (p, ln) in enumerate(zip(params, lane_names)):
+        names = ", ".join(f"{ln}{i}" for i in range(n))
+        lines.append(f"    {names}, = _up{k}({p}.to_bytes(16, 'little'))")
+    body = ", ".join(expr.format(**{ln: f"{ln}{i}" for ln in lane_names}) for i in range(n))
+    lines.append(f"    return _fb(_pk({body}), 'little')")
+    ns: dict[str, Any] = {"_fb": _fb, "_pk": pk, **(env or {})}
+    for k in range(nargs):
+        ns[f"_up{k}"] = ups[k]
+    exec("\n".join(lines), ns)  # noqa: S102 - source built from fixed templates only
+    op: Op = ns["op"]
     return op
 
 
-def unop(w: int, signed: bool, f: Callable[[int], int]) -> Op:
+def binop(w: int, signed: bool, f: str, env: dict[str, Any] | None = None) -> Op:
+    """A lane-wise binary op; ``f`` gives the result lane, as an unsigned value, from the
+    operand lanes ``{x}`` and ``{y}`` (read signed or unsigned)."""
     up = ST[w][0 if signed else 1].unpack
-    pk = ST[w][1].pack
+    return unrolled(128 // w, 2, [up, up], ST[w][1].pack, f, env)
 
-    def op(a: int) -> int:
-        return _fb(pk(*map(f, up(a.to_bytes(16, "little")))), "little")
 
-    return op
+def unop(w: int, signed: bool, f: str) -> Op:
+    up = ST[w][0 if signed else 1].unpack
+    return unrolled(128 // w, 1, [up], ST[w][1].pack, f)
 
 
 def _byte_table(f: Callable[[int], int]) -> Op:
@@ -119,16 +129,16 @@ def _compares(w: int) -> dict[str, Op]:
     m = (1 << w) - 1
     n = NAMES[w]
     ops: dict[str, Op] = {
-        f"{n}.eq": binop(w, False, lambda x, y: m if x == y else 0),
-        f"{n}.ne": binop(w, False, lambda x, y: m if x != y else 0),
+        f"{n}.eq": binop(w, False, f"({m} if {{x}} == {{y}} else 0)"),
+        f"{n}.ne": binop(w, False, f"({m} if {{x}} != {{y}} else 0)"),
     }
     for sfx, signed in (("_s", True), ("_u", False)):
         if w == 64 and not signed:
             continue
-        ops[f"{n}.lt{sfx}"] = binop(w, signed, lambda x, y: m if x < y else 0)
-        ops[f"{n}.gt{sfx}"] = binop(w, signed, lambda x, y: m if x > y else 0)
-        ops[f"{n}.le{sfx}"] = binop(w, signed, lambda x, y: m if x <= y else 0)
-        ops[f"{n}.ge{sfx}"] = binop(w, signed, lambda x, y: m if x >= y else 0)
+        ops[f"{n}.lt{sfx}"] = binop(w, signed, f"({m} if {{x}} < {{y}} else 0)")
+        ops[f"{n}.gt{sfx}"] = binop(w, signed, f"({m} if {{x}} > {{y}} else 0)")
+        ops[f"{n}.le{sfx}"] = binop(w, signed, f"({m} if {{x}} <= {{y}} else 0)")
+        ops[f"{n}.ge{sfx}"] = binop(w, signed, f"({m} if {{x}} >= {{y}} else 0)")
     return ops
 
 
@@ -164,31 +174,32 @@ def _arith(w: int) -> dict[str, Op]:
         ops[f"{n}.abs"] = _byte_table(lambda x: x if x < 0x80 else (0x100 - x) & 0xFF)
         ops[f"{n}.neg"] = _byte_table(lambda x: -x & 0xFF)
     else:
-        ops[f"{n}.abs"] = unop(w, True, lambda x: abs(x) & m)
-        ops[f"{n}.neg"] = unop(w, True, lambda x: -x & m)
+        ops[f"{n}.abs"] = unop(w, True, f"(abs({{x}}) & {m})")
+        ops[f"{n}.neg"] = unop(w, True, f"(-{{x}} & {m})")
     if w != 8:
-        ops[f"{n}.mul"] = binop(w, False, lambda x, y: (x * y) & m)
+        ops[f"{n}.mul"] = binop(w, False, f"(({{x}} * {{y}}) & {m})")
     if w <= 16:
 
-        def sat_s(x: int, y: int) -> int:
-            r = x + y
+        def sat(r: int) -> int:
             return (smin if r < smin else smax if r > smax else r) & m
 
-        ops[f"{n}.add_sat_s"] = binop(w, True, sat_s)
-        ops[f"{n}.add_sat_u"] = binop(w, False, lambda x, y: min(x + y, m))
-        ops[f"{n}.sub_sat_s"] = binop(w, True, lambda x, y: sat_s(x, -y))
-        ops[f"{n}.sub_sat_u"] = binop(w, False, lambda x, y: max(x - y, 0))
-        ops[f"{n}.avgr_u"] = binop(w, False, lambda x, y: (x + y + 1) >> 1)
+        ops[f"{n}.add_sat_s"] = binop(w, True, "_sat({x} + {y})", {"_sat": sat})
+        ops[f"{n}.add_sat_u"] = binop(
+            w, False, f"(({{x}} + {{y}}) if {{x}} + {{y}} < {m} else {m})"
+        )
+        ops[f"{n}.sub_sat_s"] = binop(w, True, "_sat({x} - {y})", {"_sat": sat})
+        ops[f"{n}.sub_sat_u"] = binop(w, False, "(({x} - {y}) if {x} > {y} else 0)")
+        ops[f"{n}.avgr_u"] = binop(w, False, "(({x} + {y} + 1) >> 1)")
     if w <= 32:
-        ops[f"{n}.min_s"] = binop(w, True, lambda x, y: (x if x <= y else y) & m)
-        ops[f"{n}.max_s"] = binop(w, True, lambda x, y: (x if x >= y else y) & m)
-        ops[f"{n}.min_u"] = binop(w, False, lambda x, y: x if x <= y else y)
-        ops[f"{n}.max_u"] = binop(w, False, lambda x, y: x if x >= y else y)
+        ops[f"{n}.min_s"] = binop(w, True, f"(({{x}} if {{x}} <= {{y}} else {{y}}) & {m})")
+        ops[f"{n}.max_s"] = binop(w, True, f"(({{x}} if {{x}} >= {{y}} else {{y}}) & {m})")
+        ops[f"{n}.min_u"] = binop(w, False, "({x} if {x} <= {y} else {y})")
+        ops[f"{n}.max_u"] = binop(w, False, "({x} if {x} >= {y} else {y})")
     return ops
 
 
-def _q15mulr(x: int, y: int) -> int:
-    r = (x * y + 0x4000) >> 15
+def _q15mulr(p: int) -> int:
+    r = (p + 0x4000) >> 15
     return (0x7FFF if r > 0x7FFF else r) & 0xFFFF  # only -32768 * -32768 saturates
 
 
@@ -292,8 +303,8 @@ INT_OPS: dict[str, Any] = {
     **_arith(32),
     **_arith(64),
     "i8x16.popcnt": _byte_table(_popcnt_table),
-    "i16x8.q15mulr_sat_s": binop(16, True, _q15mulr),
-    "i16x8.relaxed_q15mulr_s": binop(16, True, _q15mulr),
+    "i16x8.q15mulr_sat_s": binop(16, True, "_q15({x} * {y})", {"_q15": _q15mulr}),
+    "i16x8.relaxed_q15mulr_s": binop(16, True, "_q15({x} * {y})", {"_q15": _q15mulr}),
     "i8x16.narrow_i16x8_s": _narrow(16, True),
     "i8x16.narrow_i16x8_u": _narrow(16, False),
     "i16x8.narrow_i32x4_s": _narrow(32, True),
