@@ -238,11 +238,8 @@ class _ScriptParser:
             if cur.kinds[cur.i] == ERROR:
                 cur.unexpected(cur.i)
         else:
-            cur.i = start + 1
-            cur.skip_to_close()
-            if cur.kinds[cur.i - 1] != RPAR:
-                cur.unexpected()
-        end = self.toks.pos[min(cur.i, len(cur.kinds) - 1)]
+            cur.i = _matching_close(cur, start)
+        end = self.toks.pos[cur.i - 1] + 1 if cur.kinds[cur.i - 1] == RPAR else len(self.toks.text)
         sm.text = self.toks.text[self.toks.pos[start] : end]
         return sm
 
@@ -469,6 +466,26 @@ class _ScriptParser:
                 cmds.append(cmd)
         cur.rpar()
         return S.Thread(name, shared, cmds, line)
+
+
+def _matching_close(cur: Cursor, start: int) -> int:
+    """The index after the ``)`` that closes the ``(`` at ``start``; an unclosed one is the
+    reference's "unexpected token" at the end (or the lexer's error that ended the input)."""
+    depth = 0
+    kinds = cur.kinds
+    for i in range(start, len(kinds)):
+        k = kinds[i]
+        if k == LPAR:
+            depth += 1
+        elif k == RPAR:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif k == ERROR:
+            cur.i = i
+            cur.unexpected(i)
+    cur.i = len(kinds) - 1
+    cur.unexpected()
 
 
 _NAN_KWS = {"nan:canonical": "canonical", "nan:arithmetic": "arithmetic"}

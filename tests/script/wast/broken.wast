@@ -1,0 +1,2 @@
+(module (func (export "f"))
+(assert_return (invoke "f"))

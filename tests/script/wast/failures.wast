@@ -1,0 +1,15 @@
+;; Every check below fails, each for a different reason; the module definitions pass.
+(module
+  (func (export "one") (result i32) (i32.const 1))
+  (func (export "nan") (result f32) (f32.const nan:0x200000))
+  (func (export "trap") unreachable))
+(assert_return (invoke "one") (i32.const 2))
+(assert_return (invoke "one"))
+(assert_return (invoke "nan") (f32.const nan:arithmetic))
+(assert_return (invoke "missing"))
+(assert_trap (invoke "one") "unreachable")
+(assert_trap (invoke "trap") "integer overflow")
+(assert_invalid (module (func)) "type mismatch")
+(assert_malformed (module binary "\00asm\01\00\00\00") "unexpected end")
+(assert_unlinkable (module) "unknown import")
+(module $m2 (func (export "f")))
