@@ -24,6 +24,7 @@ product wrapping in 16 bits.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from engine.exec.float_bits import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
@@ -142,9 +143,15 @@ def swizzle(a: int, s: int) -> int:
     return _fb(s.to_bytes(16, "little").translate(table), "little")
 
 
+_SHUFFLES: dict[tuple[int, ...], Callable[[bytes], tuple[int, ...]]] = {}
+
+
 def shuffle(a: int, b: int, lanes: tuple[int, ...]) -> int:
-    ab = a.to_bytes(16, "little") + b.to_bytes(16, "little")
-    return _fb(bytes(map(ab.__getitem__, lanes)), "little")
+    pick = _SHUFFLES.get(lanes)
+    if pick is None:
+        # Lane indices are immediates: a module has few distinct ones, so build each picker once.
+        pick = _SHUFFLES[lanes] = itemgetter(*lanes)
+    return _fb(bytes(pick(a.to_bytes(16, "little") + b.to_bytes(16, "little"))), "little")
 
 
 VECTOR: dict[str, Callable[..., Any]] = {
