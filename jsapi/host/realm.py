@@ -73,10 +73,9 @@ class Realm:
         except JSEvalException as e:
             syntax = type(e).__name__ == "JSParseException"
             message = _exception_message(str(e))
-            self.racer.eval(
-                "__jsapiHost.reportError(__jsapiHost.scriptError(%s, %s), {filename: %s})"
-                % (json.dumps(message), json.dumps(str(e)), json.dumps(filename))
-            )
+            args = ", ".join(json.dumps(a) for a in (message, str(e)))
+            where = json.dumps({"filename": filename})
+            self.racer.eval(f"__jsapiHost.reportError(__jsapiHost.scriptError({args}), {where})")
             return ScriptError(filename, message, syntax)
 
     def run_loop(
