@@ -303,6 +303,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+_RUN_OPTIONS = ("--invoke", "--fuel", "--timeout")
+
+
+def _order_run_args(rest: list[str]) -> list[str]:
+    """Options of ``run`` may come before or after the module (``m.wat --invoke f 1 -2``);
+    everything else after the module is an argument, negative numbers included."""
+    opts: list[str] = []
+    plain: list[str] = []
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        if a == "--":
+            plain += rest[i + 1 :]
+            break
+        name = a.split("=", 1)[0]
+        if name in _RUN_OPTIONS:
+            if "=" in a:
+                opts.append(a)
+            else:
+                opts += rest[i : i + 2]
+                i += 1
+        elif a in ("-h", "--help"):
+            opts.append(a)
+        else:
+            plain.append(a)
+        i += 1
+    return [*opts, "--", *plain]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     p = argparse.ArgumentParser(prog="python -m engine", description=__doc__)
@@ -328,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     r.add_argument("module", help="a .wasm binary or a .wat text module")
     r.add_argument("args", nargs=argparse.REMAINDER, help="arguments, parsed by param type")
     r.set_defaults(fn=cmd_run)
+    if argv and argv[0] == "run":
+        argv = ["run", *_order_run_args(argv[1:])]
     a = p.parse_args(argv)
     a.argv = argv[1:]
     return int(a.fn(a))
