@@ -10,6 +10,7 @@ order pass 3 meets them.
 from __future__ import annotations
 
 import sys
+import threading
 
 from engine.errors import MalformedError
 from engine.syntax.ast import (
@@ -63,11 +64,33 @@ _CATEGORY = {
 _RECURSION_LIMIT = 200_000
 
 
+_limit_lock = threading.Lock()
+_limit_users = 0
+_saved_limit = 0
+
+
+def _raise_recursion_limit() -> None:
+    # Nesting depth is the input's to choose; parsers in several threads share one limit.
+    global _limit_users, _saved_limit
+    with _limit_lock:
+        if _limit_users == 0:
+            _saved_limit = sys.getrecursionlimit()
+            if _saved_limit < _RECURSION_LIMIT:
+                sys.setrecursionlimit(_RECURSION_LIMIT)
+        _limit_users += 1
+
+
+def _restore_recursion_limit() -> None:
+    global _limit_users
+    with _limit_lock:
+        _limit_users -= 1
+        if _limit_users == 0 and _saved_limit < _RECURSION_LIMIT:
+            sys.setrecursionlimit(_saved_limit)
+
+
 def parse_module_fields(cur: Cursor) -> Module:
     """``field*`` up to, not including, the ``)`` that closes ``(module $id? ...``."""
-    old = sys.getrecursionlimit()
-    if old < _RECURSION_LIMIT:
-        sys.setrecursionlimit(_RECURSION_LIMIT)
+    _raise_recursion_limit()
     start = cur.i
     try:
         try:
@@ -86,8 +109,7 @@ def parse_module_fields(cur: Cursor) -> Module:
             pass
         raise e
     finally:
-        if old < _RECURSION_LIMIT:
-            sys.setrecursionlimit(old)
+        _restore_recursion_limit()
 
 
 class _ModuleParser:
