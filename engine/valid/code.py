@@ -42,7 +42,7 @@ def handler(*ops: str) -> Callable[[Handler], Handler]:
 
 class Frame:
     __slots__ = ("op", "start", "end", "label", "height", "unreachable", "init_mark", "else_body",
-                 "offset")  # fmt: skip
+                 "offset", "pending")  # fmt: skip
 
     def __init__(
         self, op: str, start: Sequence[Any], end: Sequence[Any], height: int, init_mark: int,
@@ -57,6 +57,7 @@ class Frame:
         self.init_mark = init_mark
         self.else_body = else_body
         self.offset = offset
+        self.pending: InvalidError | None = None
 
 
 class Checker:
@@ -183,6 +184,8 @@ class Checker:
             vals.extend(f.start)
             return body
         self.frames.pop()
+        if f.pending is not None:
+            raise f.pending
         vals.extend(f.end)
         return None
 
@@ -284,14 +287,23 @@ class Checker:
     def push_block(self, op: str, bt: Any, body: list[Instr], ins: Instr,
                    else_body: list[Instr] | None = None) -> list[Instr]:  # fmt: skip
         params, results = self.ctx.blocktype(bt, ins.offset)
-        if op == "if":
-            self.pop1(I32, ins)
-        if params:
-            self.pop(params, ins)
+        # The reference checks a block's body before popping its inputs from the enclosing
+        # stack, so an input mismatch is reported only once the body has been checked.
+        pending = None
+        try:
+            if op == "if":
+                if params:
+                    self.pop((*params, I32), ins)
+                else:
+                    self.pop1(I32, ins)
+            elif params:
+                self.pop(params, ins)
+        except InvalidError as e:
+            pending = e
         vals = self.vals
-        self.frames.append(
-            Frame(op, params, results, len(vals), len(self.init_log), else_body, ins.offset)
-        )
+        f = Frame(op, params, results, len(vals), len(self.init_log), else_body, ins.offset)
+        f.pending = pending
+        self.frames.append(f)
         vals.extend(params)
         return body
 
