@@ -144,3 +144,26 @@ def test_invalid(src: str, message: str) -> None:
     with pytest.raises(InvalidError) as e:
         validate_module(m)
     assert e.value.message.startswith(message), e.value.message
+
+
+def _message(src: str) -> str:
+    with pytest.raises(InvalidError) as e:
+        validate_module(parse_wat(f"(module {src})"))
+    return e.value.message
+
+
+def test_block_body_is_checked_before_its_inputs() -> None:
+    assert _message("(func (block (param i32) (br 5)))") == "unknown label 5"
+    assert _message("(func (block (param i32) (drop)))") == (
+        "type mismatch: instruction requires [i32] but stack has []"
+    )
+
+
+def test_defined_types_print_like_the_reference() -> None:
+    msg = _message("(type $s (struct (field i32))) (func (result i32) (struct.new_default $s))")
+    assert (
+        msg
+        == "type mismatch: instruction requires [i32] but stack has [(ref (struct (field i32)))]"
+    )
+    msg = _message("(type $f (func (param i32))) (func (result i32) (ref.null $f))")
+    assert msg.endswith("but stack has [(ref null (func [i32] -> []))]")
