@@ -68,6 +68,8 @@ class WptRoot:
 class TestJob:
     """One variant of one test file: what a worker needs to run it."""
 
+    __test__ = False  # not a pytest test class
+
     test_id: str
     url: str
     path: str

@@ -28,6 +28,8 @@ class SubtestResult:
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest test class
+
     test: str
     status: str
     message: str | None = None
