@@ -2,19 +2,26 @@
 
 The embedding API lives in ``engine.api`` (Store, Module, Instance, Linker, Func, Memory,
 Table, Global, Tag and their types); its names are also reachable from here, loaded on first
-use so that ``import engine`` stays light.
+use so that ``import engine`` stays light.  See docs/engine-api.md.
 """
 
 from typing import Any
 
-from engine.errors import CompileError, LinkError, Trap, WasmError, WasmException
+from engine.errors import CompileError, LinkError, Trap, WasmError
 
 _API_NAMES = (
+    "Caller",
+    "Config",
+    "Engine",
+    "ExportType",
+    "Frame",
     "Func",
     "FuncType",
     "Global",
     "GlobalType",
+    "ImportType",
     "Instance",
+    "InstanceExports",
     "Limits",
     "Linker",
     "Memory",
@@ -26,14 +33,19 @@ _API_NAMES = (
     "Tag",
     "TagType",
     "ValType",
+    # The API's subclass of engine.errors.WasmException: its tag is a Tag and its payload
+    # Python values.
+    "WasmException",
 )
 
-__all__ = ["CompileError", "LinkError", "Trap", "WasmError", "WasmException", *_API_NAMES]
+__all__ = ["CompileError", "LinkError", "Trap", "WasmError", *_API_NAMES]
 
 
 def __getattr__(name: str) -> Any:
     if name in _API_NAMES:
         from engine import api
 
-        return getattr(api, name)
+        value = getattr(api, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'engine' has no attribute {name!r}")

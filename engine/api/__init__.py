@@ -9,17 +9,32 @@
 
 Every call that can run wasm takes the store; objects from one store must not be used with
 another.  Errors: CompileError (malformed/invalid module), LinkError (imports), Trap,
-WasmException (an uncaught wasm exception), and whatever a host function raised.
+WasmException (an uncaught wasm exception), and whatever a host function raised.  The guide
+is docs/engine-api.md.
 """
 
-from engine.api.module import ExportType, ImportType, Instance, InstanceExports, Linker, Module
-from engine.api.objects import Func, Global, Memory, Store, Table, Tag
+from engine.api.linker import Linker
+from engine.api.module import ExportType, ImportType, Instance, InstanceExports, Module
+from engine.api.objects import Caller, Func, Global, Memory, Table, Tag, WasmException
+from engine.api.store import Config, Engine, Store
 from engine.api.types import FuncType, GlobalType, Limits, MemoryType, TableType, TagType, ValType
-from engine.errors import CompileError, LinkError, Trap, WasmError, WasmException
+from engine.errors import (
+    CompileError,
+    Frame,
+    InvalidError,
+    LinkError,
+    MalformedError,
+    Trap,
+    WasmError,
+)
 
 __all__ = [
+    "Caller",
     "CompileError",
+    "Config",
+    "Engine",
     "ExportType",
+    "Frame",
     "Func",
     "FuncType",
     "Global",
@@ -27,9 +42,11 @@ __all__ = [
     "ImportType",
     "Instance",
     "InstanceExports",
+    "InvalidError",
     "Limits",
     "LinkError",
     "Linker",
+    "MalformedError",
     "Memory",
     "MemoryType",
     "Module",

@@ -1,27 +1,34 @@
-"""Compiled modules, instances and the linker of the embedding API."""
+"""Compiled modules and instances of the embedding API."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from engine.api.objects import Func, Store, unwrap_extern, wrap_extern
+from engine import errors
+from engine.api.objects import WasmException, wrap_extern
+from engine.api.store import Engine, Store
 from engine.api.types import FuncType, GlobalType, MemoryType, TableType, TagType
-from engine.errors import CompileError, LinkError
+from engine.errors import CompileError
 from engine.runtime.instances import ModuleInst
 from engine.runtime.instantiate import instantiate, resolve_import_type, validate
-from engine.runtime.link import Registry
 from engine.syntax import ast as A
 from engine.syntax import types as T
 
 
 class ImportType(NamedTuple):
+    """One import of a module: ``module``, ``name`` and the extern ``type`` it expects
+    (FuncType, TableType, MemoryType, GlobalType or TagType)."""
+
     module: str
     name: str
     type: Any
 
 
 class ExportType(NamedTuple):
+    """One export of a module: its ``name`` and extern ``type``."""
+
     name: str
     type: Any
 
@@ -37,7 +44,7 @@ def _api_type(t: Any) -> Any:
     return FuncType._from_deftype(t)
 
 
-def _parse(source: bytes | bytearray | str) -> A.Module:
+def _parse(source: bytes | bytearray | memoryview | str) -> A.Module:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         if data[:4] == b"\0asm":
@@ -50,36 +57,52 @@ def _parse(source: bytes | bytearray | str) -> A.Module:
             from engine.errors import MalformedError
 
             raise MalformedError("magic header not detected", 0) from None
+    if not isinstance(source, str):
+        raise TypeError(f"expected bytes or str, got {type(source).__name__}")
     from engine.text import parse_wat
 
     return parse_wat(source)
 
 
+def _source_arg(args: tuple[Any, ...], what: str) -> Any:
+    # wasmtime-py passes an Engine first; a Store or None is accepted in its place.
+    if len(args) == 2 and (args[0] is None or isinstance(args[0], (Engine, Store))):
+        args = args[1:]
+    if len(args) != 1:
+        raise TypeError(f"{what} takes the module's bytes or text, optionally after an engine")
+    return args[0]
+
+
 class Module:
     """A compiled (decoded or parsed, and validated) module.
 
-    ``Module(source)`` takes a binary (bytes) or text (str, or bytes not starting with the
-    binary magic).  ``Module(engine, source)`` is accepted too, for wasmtime-py
-    compatibility.  Raises CompileError (MalformedError / InvalidError).
+    ``Module(source)`` or ``Module(engine, source)``: ``source`` is a binary (bytes) or the
+    text format (str, or bytes not starting with the binary magic).  Raises CompileError
+    (MalformedError / InvalidError, with ``offset``, the byte offset in a binary).  A module
+    can be instantiated any number of times, in any store.
     """
 
     def __init__(self, *args: Any) -> None:
-        if len(args) == 2:
-            args = args[1:]
-        if len(args) != 1:
-            raise TypeError("Module(source) takes the module's bytes or text")
-        self._module = _parse(args[0])
+        self._module = _parse(_source_arg(args, "Module()"))
         self._info = validate(self._module)
 
     @classmethod
-    def from_file(cls, path: str) -> Module:
-        with open(path, "rb") as f:
+    def from_file(cls, *args: Any) -> Module:
+        """``Module.from_file([engine,] path)``: a ``.wasm`` binary or a ``.wat`` text file."""
+        path = _source_arg(args, "Module.from_file()")
+        with open(os.fspath(path), "rb") as f:
             return cls(f.read())
 
     @staticmethod
-    def validate(source: bytes | str) -> None:
-        """Raise CompileError unless ``source`` is a valid module."""
-        validate(_parse(source))
+    def validate(*args: Any) -> None:
+        """``Module.validate([engine,] source)``: raise CompileError unless ``source`` is a
+        valid module."""
+        validate(_parse(_source_arg(args, "Module.validate()")))
+
+    @property
+    def name(self) -> str | None:
+        """The module's name from the name section (``(module $name ...)`` in text)."""
+        return self._module.names.module
 
     @property
     def imports(self) -> list[ImportType]:
@@ -102,9 +125,7 @@ class Module:
         types = self._info.types
         spaces: dict[str, list[Any]] = {k: [] for k in T.EXTERN_KINDS}
         for im in m.imports:
-            d = im.desc
-            kind = _kind_of(d)
-            spaces[kind].append(self._import_type(d, types))
+            spaces[_kind_of(im.desc)].append(self._import_type(im.desc, types))
         for f in m.funcs:
             spaces["func"].append(FuncType._from_deftype(types[f.type_index]))
         for t in m.tables:
@@ -118,7 +139,12 @@ class Module:
         return [ExportType(ex.name, spaces[ex.kind][ex.index]) for ex in m.exports]
 
     def custom_sections(self, name: str) -> list[bytes]:
+        """The payloads of the custom sections called ``name``, in order."""
         return [c.data for c in self._module.customs if c.name == name]
+
+    def __repr__(self) -> str:
+        label = f" ${self.name}" if self.name else ""
+        return f"<Module{label}: {len(self._module.imports)} imports, {len(self._module.exports)} exports>"  # noqa: E501
 
 
 def _kind_of(desc: Any) -> str:
@@ -129,7 +155,8 @@ def _kind_of(desc: Any) -> str:
 
 
 class InstanceExports(Mapping[str, Any]):
-    """An instance's exports by name (or by position, in export order)."""
+    """An instance's exports by name (``ex["add"]``) or by position in export order
+    (``ex[0]``, ``ex.by_index``)."""
 
     def __init__(self, inst: ModuleInst) -> None:
         self._inst = inst
@@ -146,17 +173,40 @@ class InstanceExports(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._names)
 
+    @property
+    def by_index(self) -> list[Any]:
+        return [self[i] for i in range(len(self._names))]
+
+
+def instantiate_in(store: Store, module: Module, externs: list[Any]) -> ModuleInst:
+    """Instantiate with runtime externs; an uncaught wasm exception from the start function
+    surfaces as the API's WasmException."""
+    if not isinstance(store, Store):
+        raise TypeError(f"expected a Store, got {type(store).__name__}")
+    if not isinstance(module, Module):
+        raise TypeError(f"expected a Module, got {type(module).__name__}")
+    try:
+        inst = instantiate(store._store, module._module, externs, module._info)
+    except errors.WasmException as e:
+        if type(e) is errors.WasmException:
+            raise WasmException(e.exn) from None
+        raise
+    return inst
+
 
 class Instance:
-    """``Instance(store, module, imports)``: instantiate with one extern per import, in order.
+    """``Instance(store, module, imports)``: instantiate with one extern per import, in
+    import order (``Func``, ``Memory``, ``Table``, ``Global`` or ``Tag``).
 
-    Raises LinkError on a mismatch, Trap if a segment is out of bounds or the start function
-    traps, WasmException if it throws.
+    Raises LinkError on a missing or mismatched import, Trap if a segment is out of bounds or
+    the start function traps, WasmException if it throws.
     """
 
-    def __init__(self, store: Store, module: Module, imports: list[Any]) -> None:
+    def __init__(self, store: Store, module: Module, imports: Sequence[Any]) -> None:
+        from engine.api.objects import unwrap_extern
+
         externs = [unwrap_extern(x) for x in imports]
-        self._inst = instantiate(store._store, module._module, externs, module._info)
+        self._inst = instantiate_in(store, module, externs)
 
     @classmethod
     def _wrap(cls, inst: ModuleInst) -> Instance:
@@ -164,70 +214,11 @@ class Instance:
         obj._inst = inst
         return obj
 
-    def exports(self, store: Store | None = None) -> InstanceExports:
+    def exports(self, store: Any = None) -> InstanceExports:
         return InstanceExports(self._inst)
 
-
-class Linker:
-    """Resolves imports by (module, name) from definitions.
-
-    Methods take the store optionally as the first argument (wasmtime-py passes it).
-    """
-
-    def __init__(self, store: Store | None = None) -> None:
-        self._store = store
-        self._defs: dict[str, dict[str, Any]] = {}
-        self.allow_shadowing = False
-
-    def _put(self, module: str, name: str, ext: Any) -> None:
-        names = self._defs.setdefault(module, {})
-        if name in names and not self.allow_shadowing:
-            raise LinkError(f'import of "{module}"."{name}" defined twice')
-        names[name] = ext
-
-    def define(self, *args: Any) -> None:
-        """``define([store,] module, name, item)``."""
-        if args and isinstance(args[0], Store):
-            args = args[1:]
-        module, name, item = args
-        self._put(module, name, unwrap_extern(item))
-
-    def define_func(self, module: str, name: str, ty: FuncType, fn: Any) -> None:
-        if self._store is None:
-            raise LinkError("define_func needs a Linker made with a store")
-        self._put(module, name, Func(self._store, ty, fn)._inst)
-
-    def define_instance(self, *args: Any) -> None:
-        """``define_instance([store,] name, instance)``: every export under ``name``."""
-        if args and isinstance(args[0], Store):
-            args = args[1:]
-        name, instance = args
-        for ex_name, ex in instance._inst.exports.items():
-            self._put(name, ex_name, ex.value)
-
-    def define_module(self, *args: Any) -> None:
-        """``define_module([store,] name, module)``: instantiate ``module`` with this
-        linker, then define its exports under ``name``."""
-        store = self._store
-        if args and isinstance(args[0], Store):
-            store, args = args[0], args[1:]
-        name, module = args
-        self.define_instance(name, self.instantiate(store, module))
-
-    def instantiate(self, *args: Any) -> Instance:
-        """``instantiate([store,] module)``."""
-        store = self._store
-        if args and isinstance(args[0], Store):
-            store, args = args[0], args[1:]
-        (module,) = args
-        if store is None:
-            raise LinkError("no store to instantiate in")
-        reg = Registry()
-        for mod, names in self._defs.items():
-            reg.register_externs(mod, names)
-        externs = reg.resolve(module._module.imports)
-        inst = instantiate(store._store, module._module, externs, module._info)
-        return Instance._wrap(inst)
+    def __repr__(self) -> str:
+        return f"<Instance: {', '.join(self._inst.exports)}>"
 
 
-__all__ = ["CompileError", "ExportType", "ImportType", "Instance", "Linker", "Module"]
+__all__ = ["CompileError", "ExportType", "ImportType", "Instance", "InstanceExports", "Module"]

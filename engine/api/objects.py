@@ -1,122 +1,84 @@
-"""The store and the extern objects of the embedding API: ``Func``, ``Memory``, ``Table``,
-``Global``, ``Tag``.
+"""The extern objects of the embedding API: ``Func`` (with ``Caller``), ``Memory``, ``Table``,
+``Global``, ``Tag``, and the API's ``WasmException``.
 
 Each wraps one runtime object of engine/runtime/instances.py; wrappers of the same runtime
-object compare equal.  Python values cross the boundary converted by the declared types:
-i32/i64 accept any int in range (negative values wrap) and come back signed, floats are
-floats (f32 rounded to single precision), funcref is a ``Func`` or ``None``, externref any
-Python object or ``None``.
+object compare equal.  Python values cross the boundary converted by the declared types (see
+engine/api/values.py).
 """
 
 from __future__ import annotations
 
-import math
-import struct
-import time
+import ctypes
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from engine.api.types import FuncType, GlobalType, MemoryType, TableType, TagType, ValType, _raw
+from engine import errors
+from engine.api import values
+from engine.api.store import Store
+from engine.api.types import FuncType, GlobalType, MemoryType, TableType, TagType
+from engine.api.values import from_wasm, results_of, to_wasm
 from engine.errors import WasmError
 from engine.runtime import host as H
-from engine.runtime.instances import FuncInst, GlobalInst, MemoryInst, TableInst, TagInst
+from engine.runtime.instances import (
+    ExnInst,
+    FuncInst,
+    GlobalInst,
+    MemoryInst,
+    ModuleInst,
+    TableInst,
+    TagInst,
+)
 from engine.runtime.instantiate import call
-from engine.runtime.store import Store as _RuntimeStore
-from engine.runtime.values import to_signed
-from engine.syntax import types as T
 
 
-class Store:
-    """Owns everything instances create, and the limits under which their code runs."""
+class WasmException(errors.WasmException):
+    """A wasm exception that reached Python uncaught: ``tag`` (a ``Tag``) and ``payload`` (the
+    values it carries, converted like function results).  ``exn`` is the runtime exception.
 
-    def __init__(self, engine: Any = None, *, max_call_depth: int = 10_000) -> None:
-        self._store = _RuntimeStore(max_call_depth=max_call_depth)
+    Raised from a host function, ``WasmException(tag, [values])`` throws a wasm exception that
+    wasm code can catch (``try_table``); one caught in Python can be re-raised the same way.
+    """
 
-    def set_fuel(self, fuel: int | None) -> None:
-        """Limit execution to ``fuel`` units (None: unlimited); running out traps."""
-        self._store.fuel = fuel
+    def __init__(self, tag_or_exn: Tag | ExnInst, payload: Sequence[Any] = ()) -> None:
+        if isinstance(tag_or_exn, Tag):
+            params = tag_or_exn._inst.type.comp.params
+            if len(payload) != len(params):
+                raise TypeError(f"the tag carries {len(params)} values, got {len(payload)}")
+            fields = [to_wasm(v, t) for v, t in zip(payload, params)]
+            tag_or_exn = ExnInst(tag_or_exn._inst, fields)
+        super().__init__(tag_or_exn)
 
-    def get_fuel(self) -> int | None:
-        return self._store.fuel
+    @property
+    def tag(self) -> Tag:  # type: ignore[override]
+        return Tag._wrap(self.exn.tag)
 
-    def add_fuel(self, amount: int) -> None:
-        self._store.add_fuel(amount)
-
-    def set_deadline(self, seconds: float | None) -> None:
-        """Interrupt running code (trap "interrupted") ``seconds`` from now; None: never."""
-        self._store.deadline = None if seconds is None else time.monotonic() + seconds
-
-    def interrupt(self) -> None:
-        """Make running code trap with "interrupted" (safe to call from another thread)."""
-        self._store.interrupt = True
-
-
-# --- value conversion ------------------------------------------------------------------
-
-_F32 = struct.Struct("<f")
+    @property
+    def payload(self) -> list[Any]:  # type: ignore[override]
+        params = self.exn.tag.type.comp.params
+        return [from_wasm(v, t) for v, t in zip(self.exn.fields, params)]
 
 
-def _to_f32(x: float) -> float:
+def call_func(store: Any, fi: FuncInst, args: list[Any]) -> list[Any]:
+    """Run ``fi`` in ``store``; uncaught wasm exceptions surface as the API's WasmException."""
     try:
-        return float(_F32.unpack(_F32.pack(x))[0])
-    except OverflowError:  # rounds past the largest finite f32
-        return math.copysign(math.inf, x)
-
-
-def to_wasm(v: Any, t: T.ValType) -> Any:
-    """A Python value as a runtime value of type ``t``."""
-    if t == "i32" or t == "i64":
-        bits = 32 if t == "i32" else 64
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise TypeError(f"expected an int for {t}, got {type(v).__name__}")
-        if not -(1 << (bits - 1)) <= v < (1 << bits):
-            raise ValueError(f"{v} out of range for {t}")
-        return v & ((1 << bits) - 1)
-    if t == "f32" or t == "f64":
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
-            raise TypeError(f"expected a float for {t}, got {type(v).__name__}")
-        return _to_f32(float(v)) if t == "f32" else float(v)
-    if t == "v128":
-        if not isinstance(v, int):
-            raise TypeError("expected an int for v128")
-        return v & ((1 << 128) - 1)
-    if v is None:
-        if isinstance(t, T.RefType) and not t.nullable:
-            raise TypeError(f"null is not a value of {t}")
-        return None
-    if isinstance(v, (Func, Memory, Table, Global, Tag)):
-        return v._inst
-    return v
-
-
-def from_wasm(v: Any, t: T.ValType) -> Any:
-    """A runtime value of type ``t`` as a Python value."""
-    if t == "i32":
-        return to_signed(v, 32)
-    if t == "i64":
-        return to_signed(v, 64)
-    if isinstance(v, FuncInst):
-        return Func._wrap(v)
-    return v
+        return call(store._store, fi, args)
+    except errors.WasmException as e:
+        if type(e) is errors.WasmException:
+            raise WasmException(e.exn) from None
+        raise
 
 
 def wrap_extern(x: Any) -> Any:
     """The API object for a runtime extern."""
-    if isinstance(x, FuncInst):
-        return Func._wrap(x)
-    if isinstance(x, MemoryInst):
-        return Memory._wrap(x)
-    if isinstance(x, TableInst):
-        return Table._wrap(x)
-    if isinstance(x, GlobalInst):
-        return Global._wrap(x)
-    if isinstance(x, TagInst):
-        return Tag._wrap(x)
-    raise TypeError(f"not an extern: {x!r}")
+    cls = _WRAPPERS.get(type(x))
+    if cls is None:
+        raise TypeError(f"not an extern: {x!r}")
+    return cls._wrap(x)
 
 
 def unwrap_extern(x: Any) -> Any:
-    if isinstance(x, (Func, Memory, Table, Global, Tag)):
+    if isinstance(x, _Extern):
         return x._inst
     raise TypeError(f"expected Func, Memory, Table, Global or Tag, got {type(x).__name__}")
 
@@ -138,48 +100,163 @@ class _Extern:
         return id(self._inst)
 
 
-class Func(_Extern):
-    """A function: defined by a module, or a host function ``Func(store, ty, callable)``.
+class Caller:
+    """What a host function made with ``access_caller=True`` receives first: the exports of
+    the instance whose wasm code made the call (``caller["memory"]``, ``caller.get(name)``).
 
-    A host callable receives the arguments as Python values and returns None (no results), a
-    value (one result) or a sequence (several).  Whatever it raises propagates unchanged
-    through the wasm frames to the Python code that called into wasm.
+    It can stand in for the store (``mem.read(caller, 0, 4)``, ``func(caller, ...)``), and is
+    valid only while the host function runs.
+    """
+
+    __slots__ = ("_api_store", "_store", "_instance")
+
+    def __init__(self, store: Store | None, instance: ModuleInst | None, rt_store: Any) -> None:
+        if rt_store is None and store is not None:
+            rt_store = store._store
+        api = getattr(rt_store, "host_data", None)
+        self._api_store = api if isinstance(api, Store) else store
+        self._store = rt_store
+        self._instance = instance
+
+    def get(self, name: str) -> Any:
+        """The calling instance's export ``name``, or None (unknown name, no calling wasm
+        instance, or the call has returned)."""
+        inst = self._instance
+        if inst is None:
+            return None
+        ex = inst.exports.get(name)
+        return wrap_extern(ex.value) if ex is not None else None
+
+    def __getitem__(self, name: str) -> Any:
+        ext = self.get(name)
+        if ext is None:
+            raise KeyError(f"failed to find export {name}")
+        return ext
+
+    @property
+    def store(self) -> Store | None:
+        return self._api_store
+
+    @property
+    def data(self) -> Any:
+        """The store's ``data``."""
+        return None if self._api_store is None else self._api_store.data
+
+    def _invalidate(self) -> None:
+        self._instance = None
+
+
+def _calling_instance() -> tuple[ModuleInst | None, Any]:
+    """The module instance and runtime store of the nearest compiled wasm frame on the
+    Python stack, or (None, None) when Python called the host function directly.
+
+    Compiled functions of one instance share a globals dict whose ``_entry`` is bound to
+    their ModuleCode (engine/exec/module_code.py); a couple of wrapper frames separate the
+    host function from it.
+    """
+    f: Any = sys._getframe(2)
+    for _ in range(8):
+        if f is None:
+            break
+        entry = f.f_globals.get("_entry")
+        mc = getattr(entry, "__self__", None)
+        inst = getattr(mc, "inst", None)
+        if isinstance(inst, ModuleInst):
+            return inst, getattr(mc, "store", None)
+        f = f.f_back
+    return None, None
+
+
+class Func(_Extern):
+    """A function: exported by an instance, or a host function ``Func(store, ty, callable)``.
+
+    Calling: ``func(store, *args)`` returns None (no results), the value (one result) or a
+    tuple (several).  A host callable receives the arguments as Python values (preceded by a
+    ``Caller`` if ``access_caller``) and returns results the same way.  Whatever it raises
+    propagates unchanged through the wasm frames to the Python code that called into wasm.
     """
 
     __slots__ = ()
 
-    def __init__(self, store: Store, ty: FuncType, fn: Callable[..., Any]) -> None:
-        params = ty._t.params
-        results = ty._t.results
+    def __init__(
+        self,
+        store: Store | None,
+        ty: FuncType,
+        fn: Callable[..., Any],
+        access_caller: bool = False,
+    ) -> None:
+        if not isinstance(ty, FuncType):
+            raise TypeError("expected a FuncType")
+        if not callable(fn):
+            raise TypeError("expected a callable")
+        self._inst = H.host_func(ty._canonical(), _host_adapter(store, ty, fn, access_caller))
 
-        def host(*args: Any) -> list[Any]:
-            r = fn(*(from_wasm(a, t) for a, t in zip(args, params)))
-            if not results:
-                return []
-            if len(results) == 1:
-                return [to_wasm(r, results[0])]
-            if not isinstance(r, Sequence) or len(r) != len(results):
-                raise TypeError(f"host function must return {len(results)} values")
-            return [to_wasm(x, t) for x, t in zip(r, results)]
-
-        self._inst = H.host_func(ty._canonical(), host)
-
-    def type(self, store: Store | None = None) -> FuncType:
+    def type(self, store: Any = None) -> FuncType:
         return FuncType._from_deftype(self._inst.type)
 
-    def __call__(self, store: Store, *args: Any) -> Any:
+    def param_arity(self, store: Any = None) -> int:
+        return len(self._inst.type.comp.params)
+
+    def result_arity(self, store: Any = None) -> int:
+        return len(self._inst.type.comp.results)
+
+    def __call__(self, store: Store | Caller, *args: Any) -> Any:
         ft = self._inst.type.comp
-        if len(args) != len(ft.params):
-            raise TypeError(f"expected {len(ft.params)} arguments, got {len(args)}")
-        vals = [to_wasm(a, t) for a, t in zip(args, ft.params)]
-        out = call(store._store, self._inst, vals)
-        res = [from_wasm(v, t) for v, t in zip(out, ft.results)]
-        if not res:
-            return None
-        return res[0] if len(res) == 1 else tuple(res)
+        params = ft.params
+        if len(args) != len(params):
+            raise TypeError(f"expected {len(params)} arguments, got {len(args)}")
+        vals = [to_wasm(a, t) for a, t in zip(args, params)]
+        return results_of(call_func(store, self._inst, vals), ft.results)
+
+    def __repr__(self) -> str:
+        return f"<Func {self._inst.type.comp}>"
+
+
+def _host_adapter(
+    store: Store | None, ty: FuncType, fn: Callable[..., Any], access_caller: bool
+) -> Callable[..., list[Any]]:
+    """The runtime-level host function around a Python callable: converts arguments and
+    results, and turns an API WasmException into a wasm throw that wasm code can catch."""
+    from engine.exec import WasmThrow
+
+    params = ty._t.params
+    results = ty._t.results
+    n = len(results)
+
+    def host(*args: Any) -> list[Any]:
+        py = [from_wasm(a, t) for a, t in zip(args, params)]
+        caller = None
+        if access_caller:
+            caller = Caller(store, *_calling_instance())
+            py.insert(0, caller)
+        try:
+            r = fn(*py)
+        except errors.WasmException as e:
+            raise WasmThrow(e.exn) from None
+        finally:
+            if caller is not None:
+                caller._invalidate()
+        if n == 0:
+            if r is not None:
+                raise TypeError("host function returned a value but its type has no results")
+            return []
+        if n == 1:
+            return [to_wasm(r, results[0])]
+        if not isinstance(r, Sequence) or len(r) != n:
+            raise TypeError(f"host function must return a sequence of {n} values")
+        return [to_wasm(x, t) for x, t in zip(r, results)]
+
+    return host
 
 
 class Memory(_Extern):
+    """A linear memory: ``Memory(store, MemoryType(Limits(1, 4)))`` or an instance's export.
+
+    Bytes are reached through ``read``/``write``, indexing (``mem[0:5]``, ``mem[3] = 1``), or
+    ``buffer(store)``, a live writable ``memoryview``.  Growing the memory may move its bytes:
+    take a fresh view after anything that can grow it (a call into wasm, ``grow``).
+    """
+
     __slots__ = ()
 
     def __init__(self, store: Store, ty: MemoryType) -> None:
@@ -188,29 +265,32 @@ class Memory(_Extern):
             raise WasmError("size minimum must not be greater than maximum")
         if mt.limits.min > 65536 and mt.address == "i32":
             raise WasmError("memory size must be at most 65536 pages (4GiB)")
+        if mt.shared and mt.limits.max is None:
+            raise WasmError("shared memory must have maximum")
         self._inst = H.new_memory(mt)
 
-    def type(self, store: Store | None = None) -> MemoryType:
+    def type(self, store: Any = None) -> MemoryType:
         return MemoryType._from_raw(self._inst.type)
 
-    def size(self, store: Store | None = None) -> int:
+    def size(self, store: Any = None) -> int:
         """Current size in pages."""
         return int(self._inst.pages)
 
-    def data_len(self, store: Store | None = None) -> int:
+    def data_len(self, store: Any = None) -> int:
         """Current size in bytes."""
         return len(self._inst.data)
 
-    def grow(self, store: Store | None, delta: int) -> int:
+    def grow(self, store: Any, delta: int) -> int:
         """Grow by ``delta`` pages and return the old size; WasmError if it cannot."""
         if delta < 0:
-            raise ValueError("delta must not be negative")
+            raise WasmError("cannot grow by negative amount")
         old = self._inst.grow(delta)
         if old < 0:
             raise WasmError("failed to grow memory")
         return int(old)
 
-    def read(self, store: Store | None, start: int = 0, stop: int | None = None) -> bytes:
+    def read(self, store: Any, start: int = 0, stop: int | None = None) -> bytes:
+        """A copy of bytes ``start`` to ``stop`` (default: the end); IndexError if outside."""
         data = self._inst.data
         n = len(data)
         stop = n if stop is None else stop
@@ -218,26 +298,58 @@ class Memory(_Extern):
             raise IndexError("out of bounds memory access")
         return bytes(data[start:stop])
 
-    def write(
-        self, store: Store | None, value: bytes | bytearray | memoryview, start: int = 0
-    ) -> int:
+    def write(self, store: Any, value: bytes | bytearray | memoryview, start: int = 0) -> int:
+        """Copy ``value`` in at ``start``; returns the number of bytes written."""
         data = self._inst.data
         b = bytes(value)
-        if not 0 <= start or start + len(b) > len(data):
+        if start < 0 or start + len(b) > len(data):
             raise IndexError("out of bounds memory access")
         data[start : start + len(b)] = b
         return len(b)
 
-    def buffer(self, store: Store | None = None) -> memoryview:
-        """A writable view of the current bytes.  Growing may replace the buffer, so take a
-        fresh view after anything that can grow the memory."""
+    def buffer(self, store: Any = None) -> memoryview:
+        """A writable view of the current bytes."""
         return memoryview(self._inst.data)
+
+    def data_ptr(self, store: Any = None) -> Any:
+        """A ``ctypes`` pointer to the first byte (valid until the memory grows; bounds are
+        ``data_len``)."""
+        data = self._inst.data
+        arr = (ctypes.c_ubyte * len(data)).from_buffer(data)
+        return ctypes.cast(arr, ctypes.POINTER(ctypes.c_ubyte))
+
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, slice) and key.step not in (None, 1):
+            raise ValueError("slice with step is not supported")
+        data = self._inst.data
+        return bytes(data[key]) if isinstance(key, slice) else data[key]
+
+    def __setitem__(self, key: int | slice, value: Any) -> None:
+        data = self._inst.data
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(data))
+            if step != 1:
+                raise ValueError("slice with step is not supported")
+            b = bytes(value)
+            if stop - start != len(b):
+                raise ValueError("slice and value lengths differ")
+            data[start:stop] = b
+        else:
+            data[key] = value
+
+    def __bytes__(self) -> bytes:
+        return bytes(self._inst.data)
 
     def __buffer__(self, flags: int) -> memoryview:
         return memoryview(self._inst.data)
 
+    def __repr__(self) -> str:
+        return f"<Memory {self.size()} pages>"
+
 
 class Table(_Extern):
+    """A table: ``Table(store, TableType(ValType.funcref(), Limits(2)), None)``."""
+
     __slots__ = ()
 
     def __init__(self, store: Store, ty: TableType, init: Any = None) -> None:
@@ -248,56 +360,63 @@ class Table(_Extern):
             raise WasmError("table too large")
         self._inst = H.new_table(tt, to_wasm(init, tt.elem))
 
-    def type(self, store: Store | None = None) -> TableType:
+    def type(self, store: Any = None) -> TableType:
         return TableType._from_raw(self._inst.type)
 
-    def size(self, store: Store | None = None) -> int:
+    def size(self, store: Any = None) -> int:
         return len(self._inst.elements)
 
-    def get(self, store: Store | None, idx: int) -> Any:
+    def get(self, store: Any, idx: int) -> Any:
+        """Entry ``idx`` (a ``Func``, None, or the externref's object); IndexError outside."""
         els = self._inst.elements
         if not 0 <= idx < len(els):
             raise IndexError("out of bounds table access")
         return from_wasm(els[idx], self._inst.type.elem)
 
-    def set(self, store: Store | None, idx: int, val: Any) -> None:
+    def set(self, store: Any, idx: int, val: Any) -> None:
         els = self._inst.elements
         if not 0 <= idx < len(els):
             raise IndexError("out of bounds table access")
-        els[idx] = self._check_ref(val)
+        els[idx] = to_wasm(val, self._inst.type.elem)
 
-    def grow(self, store: Store | None, delta: int, init: Any = None) -> int:
-        old = self._inst.grow(delta, self._check_ref(init))
+    def grow(self, store: Any, delta: int, init: Any = None) -> int:
+        """Add ``delta`` entries set to ``init``; returns the old size.  WasmError if the
+        maximum would be exceeded."""
+        if delta < 0:
+            raise WasmError("cannot grow by negative amount")
+        old = self._inst.grow(delta, to_wasm(init, self._inst.type.elem))
         if old < 0:
             raise WasmError("failed to grow table")
         return int(old)
 
-    def _check_ref(self, val: Any) -> Any:
-        elem = self._inst.type.elem
-        v = to_wasm(val, elem)
-        if elem.heap == "func" and v is not None and not isinstance(v, FuncInst):
-            raise TypeError("a funcref table holds Func objects or None")
-        return v
+    def __repr__(self) -> str:
+        return f"<Table {self._inst.type.elem} size {self.size()}>"
 
 
 class Global(_Extern):
+    """A global: ``Global(store, GlobalType(ValType.i32(), True), 7)``."""
+
     __slots__ = ()
 
     def __init__(self, store: Store, ty: GlobalType, value: Any) -> None:
         gt = ty._raw()
         self._inst = H.new_global(gt, to_wasm(value, gt.type))
 
-    def type(self, store: Store | None = None) -> GlobalType:
+    def type(self, store: Any = None) -> GlobalType:
         return GlobalType._from_raw(self._inst.type)
 
-    def value(self, store: Store | None = None) -> Any:
+    def value(self, store: Any = None) -> Any:
         return from_wasm(self._inst.value, self._inst.type.type)
 
-    def set_value(self, store: Store | None, value: Any) -> None:
+    def set_value(self, store: Any, value: Any) -> None:
+        """Set a mutable global; WasmError "immutable global cannot be set" otherwise."""
         gt = self._inst.type
         if not gt.mutable:
             raise WasmError("immutable global cannot be set")
         self._inst.value = to_wasm(value, gt.type)
+
+    def __repr__(self) -> str:
+        return f"<Global {self.type()} = {self.value()!r}>"
 
 
 class Tag(_Extern):
@@ -308,11 +427,36 @@ class Tag(_Extern):
     def __init__(self, store: Store, ty: FuncType | TagType) -> None:
         ft = ty.functype if isinstance(ty, TagType) else ty
         if ft._t.results:
-            raise WasmError("a tag's function type must have no results")
+            raise WasmError("non-empty tag result type")
         self._inst = H.new_tag(ft._canonical())
 
-    def type(self, store: Store | None = None) -> TagType:
+    def type(self, store: Any = None) -> TagType:
         return TagType(FuncType._from_deftype(self._inst.type))
 
+    def __repr__(self) -> str:
+        return f"<Tag {self._inst.type.comp}>"
 
-__all__ = ["Func", "Global", "Memory", "Store", "Table", "Tag", "ValType", "_raw"]
+
+_WRAPPERS: dict[type, Any] = {
+    FuncInst: Func,
+    MemoryInst: Memory,
+    TableInst: Table,
+    GlobalInst: Global,
+    TagInst: Tag,
+}
+
+values.wrap_func = Func._wrap
+values.func_class = Func
+
+__all__ = [
+    "Caller",
+    "Func",
+    "Global",
+    "Memory",
+    "Table",
+    "Tag",
+    "WasmException",
+    "call_func",
+    "unwrap_extern",
+    "wrap_extern",
+]

@@ -53,6 +53,50 @@ class ValType:
     def exnref() -> ValType:
         return ValType(T.EXNREF)
 
+    @staticmethod
+    def eqref() -> ValType:
+        return ValType(T.EQREF)
+
+    @staticmethod
+    def i31ref() -> ValType:
+        return ValType(T.I31REF)
+
+    @staticmethod
+    def structref() -> ValType:
+        return ValType(T.STRUCTREF)
+
+    @staticmethod
+    def arrayref() -> ValType:
+        return ValType(T.ARRAYREF)
+
+    @staticmethod
+    def nullref() -> ValType:
+        return ValType(T.NULLREF)
+
+    @staticmethod
+    def nullfuncref() -> ValType:
+        return ValType(T.NULLFUNCREF)
+
+    @staticmethod
+    def nullexternref() -> ValType:
+        return ValType(T.NULLEXTERNREF)
+
+    @staticmethod
+    def ref(heap: str, nullable: bool = True) -> ValType:
+        """A reference to an abstract heap type: ``ValType.ref("func", nullable=False)``."""
+        if heap not in T.ABSTRACT_HEAP_TYPES:
+            raise ValueError(f"unknown heap type {heap!r}")
+        return ValType(T.RefType(nullable, heap))
+
+    @property
+    def is_ref(self) -> bool:
+        return isinstance(self._t, T.RefType)
+
+    @property
+    def nullable(self) -> bool:
+        """Whether a reference type admits null (False for number and vector types)."""
+        return isinstance(self._t, T.RefType) and self._t.nullable
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ValType) and other._t == self._t
 
@@ -70,6 +114,8 @@ def _raw(t: ValType | T.ValType) -> T.ValType:
 
 
 class Limits:
+    """Size limits in pages (memories) or entries (tables); ``max`` None means unbounded."""
+
     __slots__ = ("min", "max")
 
     def __init__(self, min: int, max: int | None = None) -> None:
@@ -131,6 +177,8 @@ class FuncType:
 
 
 class GlobalType:
+    """``GlobalType(ValType.i32(), mutable=True)``; ``content`` is the value type."""
+
     __slots__ = ("content", "mutable")
 
     def __init__(self, valtype: ValType, mutable: bool) -> None:
@@ -147,11 +195,17 @@ class GlobalType:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, GlobalType) and other._raw() == self._raw()
 
+    def __hash__(self) -> int:
+        return hash((self.content, self.mutable))
+
     def __repr__(self) -> str:
         return f"GlobalType({self.content}, mutable={self.mutable})"
 
 
 class MemoryType:
+    """``MemoryType(Limits(1, 10))``; ``is_64`` for a 64-bit address space, ``shared`` for a
+    memory that threads may share (it then needs a maximum)."""
+
     __slots__ = ("limits", "is_64", "shared")
 
     def __init__(self, limits: Limits, is_64: bool = False, shared: bool = False) -> None:
@@ -169,11 +223,16 @@ class MemoryType:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, MemoryType) and other._raw() == self._raw()
 
+    def __hash__(self) -> int:
+        return hash((self.limits, self.is_64, self.shared))
+
     def __repr__(self) -> str:
         return f"MemoryType({self.limits}, is_64={self.is_64}, shared={self.shared})"
 
 
 class TableType:
+    """``TableType(ValType.funcref(), Limits(1))``; the element type must be a reference."""
+
     __slots__ = ("element", "limits", "is_64")
 
     def __init__(self, valtype: ValType, limits: Limits, is_64: bool = False) -> None:
@@ -194,6 +253,9 @@ class TableType:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TableType) and other._raw() == self._raw()
 
+    def __hash__(self) -> int:
+        return hash((self.element, self.limits, self.is_64))
+
     def __repr__(self) -> str:
         return f"TableType({self.element}, {self.limits})"
 
@@ -208,6 +270,9 @@ class TagType:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TagType) and other.functype == self.functype
+
+    def __hash__(self) -> int:
+        return hash(self.functype)
 
     def __repr__(self) -> str:
         return f"TagType({self.functype._t})"

@@ -226,7 +226,7 @@ def test_uncaught_wasm_exception_and_tags() -> None:
     with pytest.raises(WasmException) as e:
         inst.exports(store)["throw"](store, 5)
     assert e.value.payload == [5]
-    assert e.value.tag is tag._inst
+    assert e.value.tag == tag and e.value.exn.tag is tag._inst
 
 
 def test_start_function_trap_fails_instantiation() -> None:

@@ -1,0 +1,113 @@
+"""Conversion of values between Python and the engine's runtime representation, by declared
+wasm type (the runtime representation is described in engine/runtime/instances.py).
+
+- i32 / i64: any ``int`` in the signed or the unsigned range is accepted; results come back
+  signed, as wasmtime-py returns them.
+- f32 / f64: ``float`` (an ``int`` is accepted); f32 rounds to single precision, to nearest.
+- v128: an ``int``, returned unsigned (lane 0 in the low bits).
+- funcref and typed function references: a ``Func`` or ``None``.
+- externref: any Python object, carried unchanged (identity preserved); ``None`` is null.
+- other references (anyref, eqref, i31ref, structref, arrayref, exnref): the runtime objects
+  themselves; an ``int`` is accepted where an i31ref fits.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Callable
+from typing import Any
+
+from engine.runtime.instances import I31, FuncInst
+from engine.runtime.values import to_signed
+from engine.syntax import types as T
+
+_F32 = struct.Struct("<f")
+
+
+def _unset(fi: FuncInst) -> Any:
+    raise RuntimeError("engine.api.objects is not loaded")
+
+
+# Set by engine.api.objects: the API wrapper of a runtime function, and the class to accept.
+wrap_func: Callable[[FuncInst], Any] = _unset
+func_class: type = type(None)
+
+
+def _to_f32(x: float) -> float:
+    try:
+        return float(_F32.unpack(_F32.pack(x))[0])
+    except OverflowError:  # rounds past the largest finite f32
+        return math.copysign(math.inf, x)
+
+
+def _int(v: Any, t: str, bits: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise TypeError(f"expected an int for {t}, got {type(v).__name__}")
+    if not -(1 << (bits - 1)) <= v < (1 << bits):
+        raise ValueError(f"{v} out of range for {t}")
+    return v & ((1 << bits) - 1)
+
+
+def to_wasm(v: Any, t: T.ValType) -> Any:
+    """A Python value as a runtime value of type ``t`` (TypeError / ValueError if it is not
+    one)."""
+    if t == "i32":
+        return _int(v, t, 32)
+    if t == "i64":
+        return _int(v, t, 64)
+    if t == "f32" or t == "f64":
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise TypeError(f"expected a float for {t}, got {type(v).__name__}")
+        return _to_f32(float(v)) if t == "f32" else float(v)
+    if t == "v128":
+        return _int(v, t, 128)
+    assert isinstance(t, T.RefType)
+    return _to_ref(v, t)
+
+
+def _to_ref(v: Any, t: T.RefType) -> Any:
+    if v is None:
+        if not t.nullable:
+            raise TypeError(f"null is not a value of {t}")
+        return None
+    from engine.valid.match import match_reftype, top_heap
+
+    top = top_heap(t.heap)
+    if top == "extern":
+        if t.heap == "noextern":
+            raise TypeError(f"only null is a value of {t}")
+        return v
+    if top == "func":
+        if not isinstance(v, func_class):
+            raise TypeError(f"expected a Func or None for {t}, got {type(v).__name__}")
+        fi = v._inst
+        if not match_reftype(T.RefType(False, fi.type), t):
+            raise TypeError(f"function of type {fi.type} is not a value of {t}")
+        return fi
+    if isinstance(v, int) and not isinstance(v, bool) and t.heap in ("i31", "eq", "any"):
+        return I31(v)
+    return v
+
+
+def from_wasm(v: Any, t: T.ValType) -> Any:
+    """A runtime value of type ``t`` as a Python value."""
+    if t == "i32":
+        return to_signed(v, 32)
+    if t == "i64":
+        return to_signed(v, 64)
+    if isinstance(v, FuncInst):
+        return wrap_func(v)
+    return v
+
+
+def results_of(out: list[Any], results: tuple[Any, ...]) -> Any:
+    """Results the way wasmtime-py returns them: None, the value, or a tuple."""
+    if not results:
+        return None
+    if len(results) == 1:
+        return from_wasm(out[0], results[0])
+    return tuple(from_wasm(v, t) for v, t in zip(out, results))
+
+
+__all__ = ["from_wasm", "results_of", "to_wasm"]
