@@ -144,8 +144,19 @@ def results_match(got: list[Any], expected: list[Result]) -> bool:
     return len(got) == len(expected) and all(result_matches(v, r) for v, r in zip(got, expected))
 
 
-def show_value(v: Any) -> str:
+def _float_type(r: Result | None) -> str:
+    """The float type a result pattern expects, so a float is shown with the right bits."""
+    if isinstance(r, (Const, NanPattern)) and r.type == "f32":
+        return "f32"
+    if isinstance(r, Either) and r.alternatives:
+        return _float_type(r.alternatives[0])
+    return "f64"
+
+
+def show_value(v: Any, expected: Result | None = None) -> str:
     if isinstance(v, float):
+        if _float_type(expected) == "f32":
+            return f"{v!r} (f32:0x{f32_to_bits(v):08x})"
         return f"{v!r} (0x{f64_to_bits(v):016x})"
     if isinstance(v, int):
         return f"{v} (0x{v:x})"

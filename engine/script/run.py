@@ -373,7 +373,10 @@ class ScriptRunner:
             if not results_match(got, cmd.results):
                 raise Failure(
                     "wrong return values: got ["
-                    + ", ".join(show_value(v) for v in got)
+                    + ", ".join(
+                        show_value(v, cmd.results[i] if i < len(cmd.results) else None)
+                        for i, v in enumerate(got)
+                    )
                     + "], expected ["
                     + ", ".join(show_result(r) for r in cmd.results)
                     + "]"
