@@ -438,8 +438,13 @@ class ScriptRunner:
         args = [value_of_const(c) for c in act.args]
         comp = getattr(ex.value.type, "comp", None)
         params = getattr(comp, "params", None)
-        if params is not None and len(args) != len(params):
-            raise Failure("wrong number of arguments")
+        if params is not None:
+            if len(args) != len(params):
+                raise Failure("wrong number of arguments")
+            for c, t in zip(act.args, params):
+                numeric = c.type in ("i32", "i64", "f32", "f64", "v128")
+                if (c.type != t) if numeric else isinstance(t, str):
+                    raise Failure("wrong type of argument")
         return self.call(ex.value, args)
 
     def _assert_trap(self, cmd: S.AssertTrap, ns: Namespace) -> None:

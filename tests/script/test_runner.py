@@ -144,3 +144,41 @@ def test_file_time_limit_fails_remaining_commands(tmp_path: Path) -> None:
 def test_missing_file_is_a_failure() -> None:
     r = run_file(os.path.join(str(HERE), "does-not-exist.wast"))
     assert r.failed == 1 and "cannot read" in r.failures[0][1]
+
+
+def test_arguments_are_checked_against_the_parameter_types(tmp_path: Path) -> None:
+    p = tmp_path / "args.wast"
+    p.write_text(
+        '(module (func (export "f") (param i32 externref)))\n'
+        '(invoke "f" (i32.const 1) (ref.extern 1))\n'
+        '(invoke "f" (i64.const 1) (ref.extern 1))\n'
+        '(invoke "f" (i32.const 1) (i32.const 1))\n'
+        '(invoke "f" (i32.const 1))\n'
+    )
+    r = run_file(str(p))
+    assert (r.passed, r.failed) == (2, 3)
+    assert [why for _, why in r.failures] == [
+        "wrong type of argument",
+        "wrong type of argument",
+        "wrong number of arguments",
+    ]
+
+
+def test_hard_time_limit_stops_code_that_never_checks_the_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    def stuck(self: ScriptRunner, func: object, args: object) -> list[object]:
+        while True:
+            time.sleep(0.05)
+
+    monkeypatch.setattr(ScriptRunner, "call", stuck)
+    p = tmp_path / "stuck.wast"
+    p.write_text('(module (func (export "f")))\n(invoke "f")\n(invoke "f")\n')
+    start = time.monotonic()
+    r = run_file(str(p), timeout=0.2)
+    assert time.monotonic() - start < 5
+    assert (r.passed, r.failed) == (1, 2)
+    assert all("time limit" in why for _, why in r.failures)
+    assert [line for line, _ in r.failures] == [2, 3]
