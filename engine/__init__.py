@@ -36,6 +36,7 @@ _API_NAMES = (
     # The API's subclass of engine.errors.WasmException: its tag is a Tag and its payload
     # Python values.
     "WasmException",
+    "wat2wasm",
 )
 
 __all__ = ["CompileError", "LinkError", "Trap", "WasmError", *_API_NAMES]

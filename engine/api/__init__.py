@@ -14,7 +14,14 @@ is docs/engine-api.md.
 """
 
 from engine.api.linker import Linker
-from engine.api.module import ExportType, ImportType, Instance, InstanceExports, Module
+from engine.api.module import (
+    ExportType,
+    ImportType,
+    Instance,
+    InstanceExports,
+    Module,
+    wat2wasm,
+)
 from engine.api.objects import Caller, Func, Global, Memory, Table, Tag, WasmException
 from engine.api.store import Config, Engine, Store
 from engine.api.types import FuncType, GlobalType, Limits, MemoryType, TableType, TagType, ValType
@@ -59,4 +66,5 @@ __all__ = [
     "ValType",
     "WasmError",
     "WasmException",
+    "wat2wasm",
 ]

@@ -64,6 +64,16 @@ def _parse(source: bytes | bytearray | memoryview | str) -> A.Module:
     return parse_wat(source)
 
 
+def wat2wasm(text: str | bytes) -> bytes:
+    """The binary encoding of a module given in the text format (CompileError if it does not
+    parse).  The name section is not carried over."""
+    from engine.binary import encode_module
+
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8")
+    return encode_module(_parse(text))
+
+
 def _source_arg(args: tuple[Any, ...], what: str) -> Any:
     # wasmtime-py passes an Engine first; a Store or None is accepted in its place.
     if len(args) == 2 and (args[0] is None or isinstance(args[0], (Engine, Store))):
@@ -221,4 +231,12 @@ class Instance:
         return f"<Instance: {', '.join(self._inst.exports)}>"
 
 
-__all__ = ["CompileError", "ExportType", "ImportType", "Instance", "InstanceExports", "Module"]
+__all__ = [
+    "CompileError",
+    "ExportType",
+    "ImportType",
+    "Instance",
+    "InstanceExports",
+    "Module",
+    "wat2wasm",
+]
