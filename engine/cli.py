@@ -32,6 +32,10 @@ def _run_one(job: tuple[str, float | None, frozenset[str] | None]) -> Any:
     return run_file(*job)
 
 
+def _worker(job: tuple[str, float | None, frozenset[str] | None]) -> Any:
+    return _run_one(job)
+
+
 def _lost(path: str, why: str) -> Any:
     from engine.script.run import FileResult
 
@@ -41,6 +45,11 @@ def _lost(path: str, why: str) -> Any:
     r.owners.append("exec")
     r.kinds.append("script")
     return r
+
+
+# Seconds past a file's own limit after which its worker is presumed dead (files are handed
+# out in order, so by the time the parent waits for one it has started).
+WORKER_GRACE = 30.0
 
 
 def _results(args: argparse.Namespace, jobs: list[Any]) -> Iterator[Any]:
@@ -53,8 +62,8 @@ def _results(args: argparse.Namespace, jobs: list[Any]) -> Iterator[Any]:
 
     pool = multiprocessing.get_context("fork").Pool(args.jobs, maxtasksperchild=8)
     try:
-        pending = [pool.apply_async(_run_one, (job,)) for job in jobs]
-        limit = (jobs[0][1] or 3600.0) + 60.0
+        pending = [pool.apply_async(_worker, (job,)) for job in jobs]
+        limit = (jobs[0][1] or 3600.0) + WORKER_GRACE
         for job, res in zip(jobs, pending):
             try:
                 yield res.get(timeout=limit)

@@ -174,3 +174,32 @@ def test_module_command_line(tmp_path: Path) -> None:
     )
     assert out.returncode == 0
     assert out.stdout.splitlines() == [f"{p}: 2 passed, 0 failed", "2 passed, 0 failed"]
+
+
+def _dies_on_die_wast(job: tuple[str, float | None, frozenset[str] | None]) -> object:
+    if job[0].endswith("die.wast"):
+        import os
+
+        os._exit(1)
+    from engine.script.run import run_file
+
+    return run_file(*job)
+
+
+def test_a_worker_that_dies_costs_its_file_one_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.cli as cli
+
+    monkeypatch.setattr(cli, "_run_one", _dies_on_die_wast)
+    monkeypatch.setattr(cli, "WORKER_GRACE", 1.0)
+    for name in ("a.wast", "die.wast", "z.wast"):
+        (tmp_path / name).write_text('(module (func (export "f")))\n(invoke "f")\n')
+    assert main(["wast", "-j", "2", "--timeout", "1", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"{tmp_path / 'a.wast'}: 2 passed, 0 failed",
+        f"{tmp_path / 'die.wast'}: 0 passed, 1 failed",
+        f"{tmp_path / 'z.wast'}: 2 passed, 0 failed",
+        "4 passed, 1 failed",
+    ]
