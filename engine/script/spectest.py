@@ -46,6 +46,15 @@ _GLOBALS: dict[str, tuple[ValType, Any]] = {
 }
 
 
+def _show(v: Any, t: ValType) -> str:
+    # The reference prints integers signed (string_of_value).
+    if t == "i32":
+        return str(v - (1 << 32) if v >= 1 << 31 else v)
+    if t == "i64":
+        return str(v - (1 << 64) if v >= 1 << 63 else v)
+    return repr(v)
+
+
 class Spectest:
     def __init__(self, out: Callable[[str], None] | None = None) -> None:
         self.out = out
@@ -73,7 +82,7 @@ class Spectest:
         def fn(*args: Any) -> list[Any]:
             if out is not None:
                 for t, v in zip(params, args):
-                    out(f"{v} : {t}")
+                    out(f"{_show(v, t)} : {t}")
             return []
 
         return host_func(FuncType(params, ()), fn)

@@ -67,8 +67,8 @@ class UnavailableError(Exception):
 
 
 def parse_script(source: str, path: str = "") -> S.Script:
-    """Parse a ``.wast`` script.  Raises MalformedError (message ``line N: ...`` is not added;
-    the error carries ``line``) when the script itself does not parse."""
+    """Parse a ``.wast`` script.  When the script itself does not parse, raises the
+    reference's MalformedError with the 1-based ``line`` where parsing stopped attached."""
     p = _ScriptParser(source)
     try:
         commands = p.script()
