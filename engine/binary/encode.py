@@ -8,6 +8,8 @@ standard section its ``after`` names).
 
 from __future__ import annotations
 
+import gc
+
 from engine.binary.instrs import DATA_OPS as DATA_OPS_SET
 from engine.binary.reader import HEAP_BYTES, NUM_BYTES, PACKED_BYTES, REF_NONNULL, REF_NULL
 from engine.binary.sections import MAGIC, SECTION_ORDER, VERSION
@@ -345,7 +347,16 @@ def _code(f: Func, flags: list[bool]) -> bytes:
 
 def encode_module(module: Module) -> bytes:
     """Encode a module AST to its canonical binary form."""
-    m = module
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _encode(module)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _encode(m: Module) -> bytes:
     flags = [False]
     code = [_code(f, flags) for f in m.funcs]
     contents: dict[int, bytes | None] = {
