@@ -134,7 +134,7 @@ def cmd_wast(args: argparse.Namespace) -> int:
     for r in _results(args, jobs):
         total.add(r)
         folders.setdefault(os.path.dirname(r.path), _Totals()).add(r)
-        if args.failures:
+        if args.failures or args.slowest:
             kept.append(r)
         print(r.summary(), flush=True)
         if args.verbose:
@@ -149,6 +149,9 @@ def cmd_wast(args: argparse.Namespace) -> int:
                 for k in sorted(t.kinds):
                     p, f, s = t.kinds[k]
                     print(f"  {k}: {p} passed, {f} failed" + (f", {s} skipped" if s else ""))
+    if args.slowest:
+        for r in sorted(kept, key=lambda r: -r.seconds)[: args.slowest]:
+            print(f"{r.seconds:8.2f}s {r.path}")
     if args.failures:
         _write_failures(args.failures, kept, "python -m engine wast " + " ".join(args.argv))
     print(total.text(), flush=True)
@@ -358,6 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     w.add_argument("--per-folder", action="store_true", help="print per-folder totals")
     w.add_argument("--by-kind", action="store_true", help="with --per-folder: per command kind")
     w.add_argument("--failures", metavar="FILE", help="write failures grouped by likely owner")
+    w.add_argument("--slowest", type=int, default=0, metavar="N", help="list the N slowest files")
     w.set_defaults(fn=cmd_wast)
     r = sub.add_parser("run", help="instantiate a module and call an export")
     r.add_argument("--invoke", help="the exported function to call (default: _start)")

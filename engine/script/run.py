@@ -115,6 +115,7 @@ class FileResult:
     kinds: list[str] = field(default_factory=list)  # parallel to failures
     # kind -> [passed, failed, skipped]
     by_kind: dict[str, list[int]] = field(default_factory=dict)
+    seconds: float = 0.0
 
     def summary(self) -> str:
         s = f"{self.path}: {self.passed} passed, {self.failed} failed"
@@ -538,6 +539,7 @@ def run_file(
         and threading.current_thread() is threading.main_thread()
     )
     old: Any = None
+    started = time.monotonic()
     if use_alarm:
         assert timeout is not None
         old = signal.signal(signal.SIGALRM, _on_alarm)
@@ -548,6 +550,7 @@ def run_file(
         runner._fail(0, "file time limit exceeded", "exec", "script")
         return runner.result
     finally:
+        runner.result.seconds = time.monotonic() - started
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)

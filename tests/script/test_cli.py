@@ -203,3 +203,16 @@ def test_a_worker_that_dies_costs_its_file_one_failure(
         f"{tmp_path / 'z.wast'}: 2 passed, 0 failed",
         "4 passed, 1 failed",
     ]
+
+
+def test_slowest_lists_files_before_the_totals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("a.wast", "b.wast"):
+        (tmp_path / name).write_text('(module (func (export "f")))\n(invoke "f")\n')
+    assert main(["wast", "--slowest", "1", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 4 and out[-1] == "4 passed, 0 failed"
+    seconds, path = out[2].split()
+    assert seconds.endswith("s") and float(seconds[:-1]) >= 0
+    assert path in (str(tmp_path / "a.wast"), str(tmp_path / "b.wast"))
