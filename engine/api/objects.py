@@ -17,8 +17,9 @@ from engine import errors
 from engine.api import values
 from engine.api.store import Store
 from engine.api.types import FuncType, GlobalType, MemoryType, TableType, TagType
-from engine.api.values import from_wasm, results_of, to_wasm
+from engine.api.values import from_wasm, plan_of, to_wasm
 from engine.errors import WasmError
+from engine.exec import WasmThrow, invoke
 from engine.runtime import host as H
 from engine.runtime.instances import (
     ExnInst,
@@ -29,7 +30,6 @@ from engine.runtime.instances import (
     TableInst,
     TagInst,
 )
-from engine.runtime.instantiate import call
 
 
 class WasmException(errors.WasmException):
@@ -62,11 +62,9 @@ class WasmException(errors.WasmException):
 def call_func(store: Any, fi: FuncInst, args: list[Any]) -> list[Any]:
     """Run ``fi`` in ``store``; uncaught wasm exceptions surface as the API's WasmException."""
     try:
-        return call(store._store, fi, args)
-    except errors.WasmException as e:
-        if type(e) is errors.WasmException:
-            raise WasmException(e.exn) from None
-        raise
+        return invoke(store._store, fi, args)
+    except WasmThrow as e:
+        raise WasmException(e.exn) from None
 
 
 def wrap_extern(x: Any) -> Any:
@@ -201,12 +199,16 @@ class Func(_Extern):
         return len(self._inst.type.comp.results)
 
     def __call__(self, store: Store | Caller, *args: Any) -> Any:
-        ft = self._inst.type.comp
-        params = ft.params
-        if len(args) != len(params):
-            raise TypeError(f"expected {len(params)} arguments, got {len(args)}")
-        vals = [to_wasm(a, t) for a, t in zip(args, params)]
-        return results_of(call_func(store, self._inst, vals), ft.results)
+        fi = self._inst
+        plan = plan_of(fi.type)
+        if len(args) != plan.nparams:
+            raise TypeError(f"expected {plan.nparams} arguments, got {len(args)}")
+        vals = [c(a) for c, a in zip(plan.args, args)]
+        try:
+            out = invoke(store._store, fi, vals)
+        except WasmThrow as e:
+            raise WasmException(e.exn) from None
+        return plan.convert_results(out)
 
     def __repr__(self) -> str:
         return f"<Func {self._inst.type.comp}>"
@@ -217,8 +219,6 @@ def _host_adapter(
 ) -> Callable[..., list[Any]]:
     """The runtime-level host function around a Python callable: converts arguments and
     results, and turns an API WasmException into a wasm throw that wasm code can catch."""
-    from engine.exec import WasmThrow
-
     params = ty._t.params
     results = ty._t.results
     n = len(results)
