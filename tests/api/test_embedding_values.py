@@ -6,6 +6,8 @@ import math
 import struct
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import (
     Func,
@@ -196,3 +198,29 @@ def test_table_and_global_conversions() -> None:
     assert t.get(store, 1) is obj and t.get(store, 0) is None
     with pytest.raises(TypeError):
         Table(store, TableType(ValType.funcref(), Limits(1)), "not a func")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    i=st.integers(-(2**31), 2**32 - 1),
+    j=st.integers(-(2**63), 2**64 - 1),
+    x=st.floats(allow_nan=False, width=64),
+)
+def test_round_trips(i: int, j: int, x: float) -> None:
+    store, ex = _ROUND_TRIP
+    assert ex["i32"](store, i) == (i + 2**31) % 2**32 - 2**31
+    assert ex["i64"](store, j) == (j + 2**63) % 2**64 - 2**63
+    assert ex["f64"](store, x) == x
+    try:
+        expected = struct.unpack("<f", struct.pack("<f", x))[0]
+    except OverflowError:
+        expected = math.copysign(math.inf, x)
+    assert ex["f32"](store, x) == expected
+
+
+def _round_trip_env() -> tuple[Store, dict]:
+    store = Store()
+    return store, dict(Instance(store, Module(IDENTITY), []).exports(store))
+
+
+_ROUND_TRIP = _round_trip_env()
