@@ -1,8 +1,9 @@
 """The spec test suite's verdicts on validity: every module a script expects to be valid
 validates, every ``assert_invalid`` module fails with the expected message prefix.
 
-Reads the scripts from a spec repository checkout (``WASM_SPEC_DIR``, default /work/spec); the
-test is skipped when there is none.  Execution is not involved: this isolates the validator.
+Reads the scripts from a spec repository checkout named by ``WASM_SPEC_DIR``; without it the
+file is not collected (see conftest.py), since the suite is not part of this repository.
+Execution is not involved: this isolates the validator.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from engine.errors import InvalidError, MalformedError
 from engine.valid import validate_module
 
-SPEC = Path(os.environ.get("WASM_SPEC_DIR", "/work/spec")) / "test" / "core"
+SPEC = Path(os.environ.get("WASM_SPEC_DIR", "")) / "test" / "core"
 FILES = sorted(SPEC.rglob("*.wast")) if SPEC.is_dir() else []
 
 
