@@ -173,9 +173,16 @@ function link(root) {
     }
     for (const [i, name] of m.imports) if (name !== "*") checkResolution(m, i, name);
   }
-  for (const m of todo) instantiate(m);
+  const ready = [];
+  for (const m of todo) {
+    const first = instantiate(m);
+    if (m.hasTLA) ready.push(first);
+  }
   for (const m of todo) fillEnvironment(m);
   for (const m of todo) m.status = "linked";
+  // An async generator settles its first `yield` one job later; only then does its next
+  // `next()` run the body synchronously, as ExecuteAsyncModule requires.
+  return ready.length ? Promise.all(ready) : null;
 }
 
 function instantiate(m) {
@@ -185,7 +192,7 @@ function instantiate(m) {
     args.push(kind === "i" ? req.env : namespaceOf(req));
   }
   m.gen = m.fn.apply(undefined, args);
-  m.gen.next(); // hoists functions and registers the local export getters
+  return m.gen.next(); // hoists functions and registers the local export getters
 }
 
 function fillEnvironment(m) {
@@ -391,8 +398,9 @@ function resolveOrThrow(specifier, baseURL) {
 
 function loadLinkEvaluate(url, inlineSource) {
   const m = loadGraph(url, inlineSource);
-  link(m);
-  return evaluate(m).then(() => namespaceOf(m));
+  const ready = link(m);
+  if (ready === null) return evaluate(m).then(() => namespaceOf(m));
+  return ready.then(() => evaluate(m)).then(() => namespaceOf(m));
 }
 
 function dynamicImport(specifier, baseURL) {
