@@ -8,11 +8,10 @@ exception is a failure too, and the run goes on with the next command.  A comman
 a piece of the engine that is not built yet (an import that fails) is skipped, never passed;
 so is every later command that uses a module that could not be built for that reason.
 
-Threads: ``(thread $t ...)`` runs its commands to completion, in order, when the thread is
-declared, in a namespace holding only its shared modules (plus ``spectest``); ``(wait $t)``
-then has nothing left to do.  Running threads one after the other is one of the
-interleavings the reference may choose; a script that needs a real rendezvous (a thread
-blocking until another one notifies it) sees its wait time out or trap instead.
+Threads: ``(thread $t ...)`` starts a Python thread that runs the commands, in order, in a
+namespace holding only its shared modules (plus ``spectest``), with a store of its own;
+``(wait $t)`` joins it.  ``memory.atomic.wait`` / ``notify`` work across these threads
+(engine/script/threads.py).  The checks a thread makes count like any other.
 
 Time limit: each file runs under a deadline.  Running code past it traps with "interrupted"
 (``Store.deadline``), and, should anything not reach such a check, a timer signal stops the
@@ -43,6 +42,7 @@ from engine.runtime.store import Store
 from engine.script import ast as S
 from engine.script.results import results_match, show_result, show_value, value_of_const
 from engine.script.spectest import Spectest
+from engine.script.threads import WaitQueues
 from engine.syntax.ast import Module
 from engine.text.script import UnavailableError, parse_quoted_module
 
@@ -201,6 +201,20 @@ class ScriptRunner:
         self.result = FileResult(path)
         self.stage = "runner"
         self.timed_out = False
+        self.lock = threading.Lock()  # the result is shared with the script's threads
+        self.waits = WaitQueues()
+        self.waits.install(self.store)
+        self.threads: dict[str, threading.Thread] = {}
+
+    def child(self) -> ScriptRunner:
+        """A runner for a script thread: its own store and stage, everything else shared."""
+        c = ScriptRunner.__new__(ScriptRunner)
+        c.__dict__.update(self.__dict__)
+        c.store = Store(max_call_depth=self.store.max_call_depth)
+        c.store.deadline = self.store.deadline
+        c.waits.install(c.store)
+        c.stage = "runner"
+        return c
 
     # --- driving ---------------------------------------------------------------------
 
@@ -221,6 +235,8 @@ class ScriptRunner:
         if self.timeout is not None:
             self.store.deadline = time.monotonic() + self.timeout
         self._run_commands(script.commands, Namespace(self.spectest))
+        for t in list(self.threads.values()):
+            self._join(t)
         return self.result
 
     def _run_commands(self, commands: list[S.Command], ns: Namespace) -> None:
@@ -264,8 +280,9 @@ class ScriptRunner:
                 self._outcome(counted, cmd.line, f"crash: {type(e).__name__}: {e}\n{tb}", kind)
             else:
                 if counted:
-                    self.result.passed += 1
-                    self.result.count(kind, 0)
+                    with self.lock:
+                        self.result.passed += 1
+                        self.result.count(kind, 0)
 
     def _outcome(self, counted: bool, line: int, why: str, kind: str) -> None:
         if counted:
@@ -273,17 +290,19 @@ class ScriptRunner:
 
     def _skip(self, counted: bool, kind: str) -> None:
         if counted:
-            self.result.skipped += 1
-            self.result.count(kind, 2)
+            with self.lock:
+                self.result.skipped += 1
+                self.result.count(kind, 2)
 
     def _owner(self) -> str:
         return self.stage
 
     def _fail(self, line: int, why: str, owner: str, kind: str) -> None:
-        self.result.failed += 1
-        self.result.failures.append((line, why))
-        self.result.owners.append(owner)
-        self.result.kinds.append(kind)
+        with self.lock:
+            self.result.failed += 1
+            self.result.failures.append((line, why))
+            self.result.owners.append(owner)
+            self.result.kinds.append(kind)
         self.result.count(kind, 1)
 
     def _bind_skipped(self, cmd: S.Command, ns: Namespace) -> None:
@@ -403,7 +422,11 @@ class ScriptRunner:
         elif isinstance(cmd, S.AssertModule):
             self._assert_module(cmd, ns)
         elif isinstance(cmd, S.Wait):
-            pass  # threads run to completion when declared (see the module docstring)
+            t = self.threads.get(cmd.thread)
+            if t is None:
+                raise Failure(f"unknown thread ${cmd.thread}")
+            if not self._join(t):
+                raise Failure(f"thread ${cmd.thread} did not finish in time")
         else:
             raise Failure(f"unknown command {type(cmd).__name__}")
 
@@ -515,7 +538,27 @@ class ScriptRunner:
                 ns.modules[name] = parent.modules[name]
             if name in parent.instances:
                 ns.instances[name] = parent.instances[name]
-        self._run_commands(cmd.commands, ns)
+        runner = self.child()
+
+        def body() -> None:
+            try:
+                runner._run_commands(cmd.commands, ns)
+            finally:
+                self.waits.thread_finished()
+
+        t = threading.Thread(target=body, name=f"wast thread ${cmd.name}", daemon=True)
+        self.waits.thread_started()
+        self.threads[cmd.name] = t
+        t.start()
+
+    def _join(self, t: threading.Thread) -> bool:
+        """Wait for a script thread until the file's deadline; did it finish?"""
+        deadline = self.store.deadline
+        while t.is_alive():
+            if deadline is not None and time.monotonic() > deadline + 2.0:
+                return False
+            t.join(0.05)
+        return True
 
 
 def _on_alarm(signum: int, frame: Any) -> None:

@@ -106,9 +106,10 @@ def test_hand_built_script_get_register_and_namespaces() -> None:
         ]
     )
     r = ScriptRunner("hand").run_script(script)
-    assert (r.passed, r.failed) == (4, 2)
-    assert [line for line, _ in r.failures] == [3, 4]
+    assert (r.passed, r.failed) == (3, 3)
+    assert [line for line, _ in r.failures] == [3, 4, 6]
     assert "unknown instance $b" in r.failures[1][1]
+    assert "unknown thread $nothing" in r.failures[2][1]
 
 
 def test_result_patterns() -> None:
@@ -182,3 +183,29 @@ def test_hard_time_limit_stops_code_that_never_checks_the_deadline(
     assert (r.passed, r.failed) == (1, 2)
     assert all("time limit" in why for _, why in r.failures)
     assert [line for line, _ in r.failures] == [2, 3]
+
+
+def test_threads_wait_and_notify_across_script_threads() -> None:
+    r = run_file(str(HERE / "threads.wast"), timeout=30)
+    assert r.failures == []
+    # Eight commands of the main script and five of the thread.
+    assert (r.passed, r.failed, r.skipped) == (13, 0, 0)
+
+
+def test_wait_queues_single_thread_rules() -> None:
+    from engine.errors import Trap
+    from engine.runtime.instances import MemoryInst
+    from engine.runtime.store import Store
+    from engine.script.threads import WaitQueues
+    from engine.syntax.types import Limits, MemoryType
+
+    q = WaitQueues()
+    store = Store()
+    q.install(store)
+    mem = MemoryInst(MemoryType(Limits(1, 1), True))
+    assert store.wait_hook is not None and store.notify_hook is not None
+    assert store.wait_hook(mem, 0, 5, (1 << 64) - 1, False) == 1  # not-equal
+    assert store.wait_hook(mem, 0, 0, 10, False) == 2  # nobody could notify: timed-out
+    with pytest.raises(Trap, match="wait would block forever"):
+        store.wait_hook(mem, 0, 0, (1 << 64) - 1, False)
+    assert store.notify_hook(mem, 0, 1) == 0
