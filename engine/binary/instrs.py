@@ -219,34 +219,55 @@ def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], in
     else_list: list[Instr] | None = None
     kinds = KIND1
     names = NAME1
+    # Allocating and filling the slots directly skips Instr.__init__'s call frame, a third of
+    # the cost of the common instructions.
+    new = object.__new__
+    I = Instr  # noqa: E741
     while True:
         b = data[p]
         k = kinds[b]
         if k == K_NONE:
-            append(Instr(names[b], (), p))
+            ins = new(I)
+            ins.op = names[b]
+            ins.imm = ()
+            ins.offset = p
+            append(ins)
             p += 1
         elif k == K_IDX:
+            ins = new(I)
+            ins.op = names[b]
+            ins.offset = p
             x = data[p + 1]
             if x < 0x80:
-                append(Instr(names[b], (x,), p))
                 p += 2
             else:
-                x, q = read_uN(data, p + 1, 32)
-                append(Instr(names[b], (x,), p))
-                p = q
+                x, p = read_uN(data, p + 1, 32)
+            ins.imm = (x,)
+            append(ins)
         elif k == K_I32:
+            ins = new(I)
+            ins.op = "i32.const"
+            ins.offset = p
             x = data[p + 1]
             if x < 0x40:
-                append(Instr("i32.const", (x,), p))
                 p += 2
             else:
-                x, q = read_sN(data, p + 1, 32)
-                append(Instr("i32.const", (x & 0xFFFFFFFF,), p))
-                p = q
+                x, p = read_sN(data, p + 1, 32)
+                x &= 0xFFFFFFFF
+            ins.imm = (x,)
+            append(ins)
         elif k == K_MEMARG:
-            imm, q = read_memarg(data, p + 1)
-            append(Instr(names[b], imm, p))
-            p = q
+            ins = new(I)
+            ins.op = names[b]
+            ins.offset = p
+            a = data[p + 1]
+            o = data[p + 2]
+            if a < 0x40 and o < 0x80:
+                ins.imm = (0, a, o)
+                p += 3
+            else:
+                ins.imm, p = read_memarg(data, p + 1)
+            append(ins)
         elif k == K_END:
             if not stack:
                 return body, p + 1
