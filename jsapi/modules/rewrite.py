@@ -26,23 +26,21 @@ from typing import Any
 import tree_sitter as ts
 import tree_sitter_javascript as tsj
 
-from jsapi.modules.scopes import FUNCTION_TYPES, Shadowing, bound_names
+from jsapi.modules.scopes import FUNCTION_TYPES, Shadowing, bound_names, reference_patterns
 
 LANGUAGE = ts.Language(tsj.language())
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DEFAULT_LOCAL = "$__default"
 _local = threading.local()
 
-_Q_SPECIAL = ts.Query(
-    LANGUAGE,
-    """
+_SPECIAL = """
     (meta_property) @meta
     (call_expression function: (import) @dyn)
     (await_expression) @await
     (for_in_statement "await" @await)
-    (return_statement) @ret
-    """,
-)
+    (program (return_statement) @ret)
+"""
+_Q_SPECIAL = ts.Query(LANGUAGE, _SPECIAL)
 
 
 class ModuleSyntaxError(Exception):
@@ -299,6 +297,25 @@ def _is_function_scope(node: ts.Node) -> bool:
     return node.type in FUNCTION_TYPES or node.type in ("class_static_block", "field_definition")
 
 
+def _special(b: _Builder, name: str, n: ts.Node) -> None:
+    if name == "meta":
+        if n.text == b"import.meta":
+            b.edit(n.start_byte, n.end_byte, b"$__h.meta")
+        return
+    if name == "dyn":
+        b.edit(n.start_byte, n.end_byte, b"$__h.import")
+        return
+    if name == "ret":
+        row, col = n.start_point
+        raise ModuleSyntaxError("Illegal return statement", row + 1, col + 1)
+    p = n.parent
+    while p is not None:
+        if _is_function_scope(p):
+            return
+        p = p.parent
+    b.out.has_tla = True
+
+
 def rewrite_module(source: str) -> Rewritten:
     """Parses and rewrites one module; raises ``ModuleSyntaxError``."""
     src = source.encode("utf-8")
@@ -313,30 +330,23 @@ def rewrite_module(source: str) -> Rewritten:
         elif stmt.type == "export_statement":
             b.export_statement(stmt)
 
-    qc = ts.QueryCursor(_Q_SPECIAL)
-    for name, nodes in qc.captures(root).items():
-        for n in nodes:
-            if name == "meta":
-                if n.text == b"import.meta":
-                    b.edit(n.start_byte, n.end_byte, b"$__h.meta")
-            elif name == "dyn":
-                b.edit(n.start_byte, n.end_byte, b"$__h.import")
-            else:
-                top = True
-                p = n.parent
-                while p is not None:
-                    if _is_function_scope(p):
-                        top = False
-                        break
-                    p = p.parent
-                if name == "await" and top:
-                    b.out.has_tla = True
-                elif name == "ret" and top:
-                    row, col = n.start_point
-                    raise ModuleSyntaxError("Illegal return statement", row + 1, col + 1)
-
+    query: ts.Query | None = None
     if b.bindings:
-        Shadowing(root, b.bindings).apply(b.edit)
+        query = ts.Query(LANGUAGE, _SPECIAL + reference_patterns(sorted(b.bindings)))
+    elif b"import" in src or b"await" in src:
+        query = _Q_SPECIAL
+    refs: list[tuple[str, ts.Node, ts.Node]] = []
+    for _pattern, caps in ts.QueryCursor(query).matches(root) if query is not None else ():
+        parent = caps.get("parent")
+        if parent is not None:
+            kind = next(k for k in caps if k != "parent")
+            refs.append((kind, caps[kind][0], parent[0]))
+            continue
+        for name, nodes in caps.items():
+            for n in nodes:
+                _special(b, name, n)
+    if refs:
+        Shadowing(b.bindings).apply(refs, b.edit)
 
     # A local export of an imported name re-exports the import (16.2.1.6.1 ParseModule).
     getters: list[str] = []

@@ -6,6 +6,7 @@ query, in C), so the cost follows the number of uses of imports, not the size of
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 
 import tree_sitter as ts
@@ -62,11 +63,11 @@ def _var_scope(node: ts.Node) -> ts.Node | None:
     return scope
 
 
-def _declaring_scope(node: ts.Node) -> ts.Node | None:
+def _declaring_scope(node: ts.Node, parent: ts.Node) -> ts.Node | None:
     """The scope node that ``node`` (an identifier or shorthand pattern) declares a binding in,
     or None when it is a reference (or an assignment target)."""
     c = node
-    q = node.parent
+    q: ts.Node | None = parent
     while q is not None and q.type in _PATTERNS:
         if q.type in ("assignment_pattern", "object_assignment_pattern") and _field_is(
             q, "right", c
@@ -138,16 +139,38 @@ def bound_names(decl: ts.Node) -> list[str]:
     return [name.text.decode("utf-8")] if name is not None and name.text else []
 
 
-def _query_for(names: list[str]) -> ts.Query:
+def reference_patterns(names: list[str]) -> str:
+    """Query patterns capturing the identifiers spelled like one of ``names``."""
     quoted = " ".join('"' + n.replace("\\", "\\\\").replace('"', '\\"') + '"' for n in names)
-    return ts.Query(
-        _LANGUAGE,
-        f"""
-        ((identifier) @id (#any-of? @id {quoted}))
-        ((shorthand_property_identifier) @sh (#any-of? @sh {quoted}))
-        ((shorthand_property_identifier_pattern) @shp (#any-of? @shp {quoted}))
-        """,
-    )
+    return f"""
+        (_ (identifier) @id (#any-of? @id {quoted})) @parent
+        (_ (shorthand_property_identifier) @sh (#any-of? @sh {quoted})) @parent
+        (_ (shorthand_property_identifier_pattern) @shp (#any-of? @shp {quoted})) @parent
+        """
+
+
+class _Intervals:
+    """The byte ranges of the scopes declaring one name: nested or disjoint, as tree nodes."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        ranges.sort(key=lambda r: (r[0], -r[1]))
+        self.starts = [r[0] for r in ranges]
+        self.ends = [r[1] for r in ranges]
+        self.up: list[int] = []
+        stack: list[int] = []
+        for i, (start, _end) in enumerate(ranges):
+            while stack and self.ends[stack[-1]] <= start:
+                stack.pop()
+            self.up.append(stack[-1] if stack else -1)
+            stack.append(i)
+
+    def contains(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        while i >= 0:
+            if self.ends[i] > pos:
+                return True
+            i = self.up[i]
+        return False
 
 
 _SKIP_PARENTS = frozenset(
@@ -164,49 +187,38 @@ _SKIP_PARENTS = frozenset(
 class Shadowing:
     """Finds the unshadowed references to imported bindings and rewrites them."""
 
-    def __init__(self, root: ts.Node, bindings: dict[str, str]) -> None:
-        self.root = root
+    def __init__(self, bindings: dict[str, str]) -> None:
         self.bindings = bindings
 
-    def apply(self, edit: Callable[[int, int, bytes], None]) -> None:
-        captures = ts.QueryCursor(_query_for(sorted(self.bindings))).captures(self.root)
-        declared: dict[int, set[str]] = {}
-        refs: list[tuple[str, ts.Node]] = []
-        for kind, nodes in captures.items():
-            for n in nodes:
-                parent = n.parent
-                if parent is None or parent.type in _SKIP_PARENTS:
-                    continue
+    def apply(
+        self,
+        matches: list[tuple[str, ts.Node, ts.Node]],
+        edit: Callable[[int, int, bytes], None],
+    ) -> None:
+        """``matches``: (capture kind, identifier node, its parent) from the query."""
+        declared: dict[str, list[tuple[int, int]]] = {}
+        refs: list[tuple[str, ts.Node, ts.Node]] = []
+        for kind, n, parent in matches:
+            if parent.type in _SKIP_PARENTS:
+                continue
+            scope = None if kind == "sh" else _declaring_scope(n, parent)
+            if scope is not None:
                 name = n.text.decode("utf-8") if n.text else ""
-                scope = None if kind == "sh" else _declaring_scope(n)
-                if scope is not None:
-                    declared.setdefault(scope.id, set()).add(name)
-                else:
-                    refs.append((kind, n))
-        for kind, n in refs:
+                declared.setdefault(name, []).append((scope.start_byte, scope.end_byte))
+            else:
+                refs.append((kind, n, parent))
+        shadows = {name: _Intervals(r) for name, r in declared.items()}
+        for kind, n, parent in refs:
             name = n.text.decode("utf-8") if n.text else ""
-            if declared and self._shadowed(n, name, declared):
+            scopes = shadows.get(name)
+            if scopes is not None and scopes.contains(n.start_byte):
                 continue
             expr = self.bindings[name]
             if kind in ("sh", "shp"):
                 text = f"{name}: {expr}"
             else:
-                parent = n.parent
-                if parent is not None and parent.type == "call_expression":
-                    if _field_is(parent, "function", n):
-                        text = f"(0, {expr})"  # an imported function is called with this=undefined
-                    else:
-                        text = expr
+                if parent.type == "call_expression" and _field_is(parent, "function", n):
+                    text = f"(0, {expr})"  # an imported function is called with this=undefined
                 else:
                     text = expr
             edit(n.start_byte, n.end_byte, text.encode("utf-8"))
-
-    @staticmethod
-    def _shadowed(n: ts.Node, name: str, declared: dict[int, set[str]]) -> bool:
-        p = n.parent
-        while p is not None:
-            names = declared.get(p.id)
-            if names is not None and name in names:
-                return True
-            p = p.parent
-        return False
