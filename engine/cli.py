@@ -26,13 +26,13 @@ def _wast_files(paths: Sequence[str]) -> Iterator[str]:
             yield p
 
 
-def _run_one(job: tuple[str, float | None, frozenset[str] | None]) -> Any:
+def _run_one(job: tuple[str, float | None, frozenset[str] | None, bool]) -> Any:
     from engine.script.run import run_file
 
     return run_file(*job)
 
 
-def _worker(job: tuple[str, float | None, frozenset[str] | None]) -> Any:
+def _worker(job: tuple[str, float | None, frozenset[str] | None, bool]) -> Any:
     return _run_one(job)
 
 
@@ -127,7 +127,7 @@ def cmd_wast(args: argparse.Namespace) -> int:
     files = list(_wast_files(args.paths))
     timeout = args.timeout if args.timeout and args.timeout > 0 else None
     only = _parse_only(args.only)
-    jobs = [(f, timeout, only) for f in files]
+    jobs = [(f, timeout, only, args.roundtrip) for f in files]
     total = _Totals()
     folders: dict[str, _Totals] = {}
     kept: list[Any] = []
@@ -357,6 +357,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only",
         help="count only these command kinds, comma-separated (module, malformed, invalid, "
         "return, trap, ...); without an execution kind, modules are compiled, not instantiated",
+    )
+    w.add_argument(
+        "--roundtrip",
+        action="store_true",
+        help="module checks also encode, decode and re-encode the module",
     )
     w.add_argument("--per-folder", action="store_true", help="print per-folder totals")
     w.add_argument("--by-kind", action="store_true", help="with --per-folder: per command kind")

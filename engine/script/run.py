@@ -191,12 +191,14 @@ class ScriptRunner:
         path: str = "",
         timeout: float | None = None,
         only: frozenset[str] | None = None,
+        roundtrip: bool = False,
     ) -> None:
         self.path = path
         self.store = Store()
         self.timeout = timeout
         self.only = only
         self.instantiate_modules = only is None or bool(only & EXEC_KINDS)
+        self.roundtrip = roundtrip
         self.spectest = Spectest()
         self.result = FileResult(path)
         self.stage = "runner"
@@ -351,7 +353,28 @@ class ScriptRunner:
 
     def define(self, sm: S.ScriptModule) -> _Defined:
         m = self.load(sm)
-        return _Defined(m, self.validate(m))
+        d = _Defined(m, self.validate(m))
+        if self.roundtrip:
+            self.check_roundtrip(m)
+        return d
+
+    def check_roundtrip(self, m: Module) -> None:
+        """Encoding a valid module and decoding it again must give a module that encodes to
+        the same bytes (the binary format loses nothing the module means)."""
+        self.stage = "decoder"
+        try:
+            from engine.binary import decode_module, encode_module
+        except ImportError as e:
+            raise Skip(str(e)) from None
+        data = encode_module(m)
+        try:
+            again = encode_module(decode_module(data))
+        except MalformedError as e:
+            raise Failure(f"round trip: the encoded module does not decode: {e}") from None
+        if again != data:
+            diffs = (i for i, (a, b) in enumerate(zip(data, again)) if a != b)
+            at = next(diffs, min(len(data), len(again)))
+            raise Failure(f"round trip: re-encoding differs at byte {at}")
 
     def instantiate(self, d: _Defined, ns: Namespace) -> ModuleInst:
         from engine.runtime.instantiate import instantiate
@@ -566,9 +589,12 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 
 def run_file(
-    path: str, timeout: float | None = None, only: frozenset[str] | None = None
+    path: str,
+    timeout: float | None = None,
+    only: frozenset[str] | None = None,
+    roundtrip: bool = False,
 ) -> FileResult:
-    runner = ScriptRunner(path, timeout, only)
+    runner = ScriptRunner(path, timeout, only, roundtrip)
     try:
         with open(path, encoding="utf-8", errors="surrogateescape") as f:
             text = f.read()

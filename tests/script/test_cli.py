@@ -176,7 +176,7 @@ def test_module_command_line(tmp_path: Path) -> None:
     assert out.stdout.splitlines() == [f"{p}: 2 passed, 0 failed", "2 passed, 0 failed"]
 
 
-def _dies_on_die_wast(job: tuple[str, float | None, frozenset[str] | None]) -> object:
+def _dies_on_die_wast(job: tuple[str, float | None, frozenset[str] | None, bool]) -> object:
     if job[0].endswith("die.wast"):
         import os
 
@@ -216,3 +216,21 @@ def test_slowest_lists_files_before_the_totals(
     seconds, path = out[2].split()
     assert seconds.endswith("s") and float(seconds[:-1]) >= 0
     assert path in (str(tmp_path / "a.wast"), str(tmp_path / "b.wast"))
+
+
+def test_roundtrip_checks_encode_decode_encode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = tmp_path / "m.wast"
+    p.write_text('(module (func (export "f") (result i32) (i32.const 7)))\n')
+    assert main(["wast", "--roundtrip", str(p)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 passed, 0 failed"
+
+    import engine.binary
+
+    empty = b"\0asm\x01\0\0\0"
+    outputs = iter([empty, empty + b"\0\x02\x01x"])
+    monkeypatch.setattr(engine.binary, "encode_module", lambda m: next(outputs))
+    assert main(["wast", "--roundtrip", "-v", str(p)]) == 1
+    out = capsys.readouterr().out
+    assert f"{p}:1: round trip: re-encoding differs at byte 8" in out
