@@ -38,7 +38,6 @@ _SPECIAL = """
     (call_expression function: (import) @dyn)
     (await_expression) @await
     (for_in_statement "await" @await)
-    (program (return_statement) @ret)
 """
 _Q_SPECIAL = ts.Query(LANGUAGE, _SPECIAL)
 
@@ -329,6 +328,8 @@ def rewrite_module(source: str) -> Rewritten:
             b.import_statement(stmt)
         elif stmt.type == "export_statement":
             b.export_statement(stmt)
+        elif stmt.type == "return_statement":
+            _special(b, "ret", stmt)
 
     query: ts.Query | None = None
     if b.bindings:
