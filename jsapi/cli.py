@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 SUBCOMMANDS: dict[str, str] = {
     "wpt": "jsapi.wpt.cli",
+    "run": "jsapi.page.cli",
 }
 
 

@@ -13,6 +13,10 @@
   // A real sleep is cut into slices so that a stop request or a deadline is noticed promptly.
   const MAX_SLEEP_MS = 50;
 
+  // Captured before a page can replace Date.now (virtual time replaces it with now()).
+  const realDateNow = Date.now;
+  const NativePromise = Promise;
+  const nativeThen = Promise.prototype.then;
   const tasks = [];
   let taskHead = 0;
   const timers = []; // sorted by (due, seq)
@@ -24,9 +28,18 @@
   let sleeping = false;
   let running = false;
   let stopReason = null;
+  // Operations that will queue work later (fetches, asynchronous compilations): while any is
+  // pending the page is not quiescent even with no task or timer queued.
+  let pendingOps = 0;
+  // HTML 8.6 timer nesting level of the task that is running (0 outside of timer tasks).
+  let currentNesting = 0;
+  const NESTING_CLAMP_LEVEL = 5;
+  const NESTING_CLAMP_MS = 4;
+  // Promises returned by callbacks are shown to this hook (unhandled rejection tracking).
+  let returnedValueHook = null;
 
   function now() {
-    return Date.now() + clockOffset;
+    return realDateNow() + clockOffset;
   }
 
   function wake() {
@@ -71,15 +84,28 @@
     return () => (0, eval)(code);
   }
 
-  function timerDelay(timeout) {
+  function timerDelay(timeout, nesting) {
     const ms = Number(timeout);
-    return ms > 0 && Number.isFinite(ms) ? ms : 0;
+    const delay = ms > 0 && Number.isFinite(ms) ? ms : 0;
+    // HTML 8.6 timer initialization steps 10-11: deeply nested timers wait at least 4 ms.
+    return nesting > NESTING_CLAMP_LEVEL && delay < NESTING_CLAMP_MS ? NESTING_CLAMP_MS : delay;
   }
 
   function addTimer(handler, timeout, args, repeat) {
     const id = nextTimerId++;
-    const delay = timerDelay(timeout);
-    const t = { id, due: now() + delay, seq: timerSeq++, fn: toHandler(handler), args, repeat, delay };
+    const nesting = currentNesting + 1;
+    const delay = timerDelay(timeout, currentNesting);
+    const t = {
+      id,
+      due: now() + delay,
+      seq: timerSeq++,
+      fn: toHandler(handler),
+      args,
+      repeat,
+      delay,
+      timeout,
+      nesting,
+    };
     activeTimers.set(id, t);
     insertTimer(t);
     return id;
@@ -95,13 +121,44 @@
   function fireTimer(t) {
     if (!activeTimers.has(t.id)) return;
     if (t.repeat) {
+      // An interval's next run is a new timer task one nesting level deeper.
+      t.delay = timerDelay(t.timeout, t.nesting);
+      t.nesting++;
       t.due = now() + t.delay;
       t.seq = timerSeq++;
       insertTimer(t);
     } else {
       activeTimers.delete(t.id);
     }
-    t.fn.apply(global, t.args);
+    currentNesting = t.repeat ? t.nesting - 1 : t.nesting;
+    try {
+      observe(t.fn.apply(global, t.args));
+    } finally {
+      currentNesting = 0;
+    }
+  }
+
+  function observe(value) {
+    if (returnedValueHook !== null && value !== null && typeof value === "object") {
+      returnedValueHook(value);
+    }
+  }
+
+  // Keeps the page alive until `promise` settles.
+  function keepAlive(promise) {
+    pendingOps++;
+    const done = () => {
+      pendingOps--;
+      wake();
+    };
+    // The intrinsic `then`: watching a promise must not count as handling its rejection.
+    if (promise instanceof NativePromise) nativeThen.call(promise, done, done);
+    else nativeThen.call(NativePromise.resolve(promise), done, done);
+    return promise;
+  }
+
+  function idle() {
+    return taskHead >= tasks.length && timers.length === 0 && pendingOps === 0;
   }
 
   function moveDueTimers() {
@@ -126,14 +183,14 @@
 
   function runTask(task) {
     try {
-      task.fn.apply(global, task.args);
+      observe(task.fn.apply(global, task.args));
     } catch (e) {
       host.reportError(e);
     }
   }
 
   // Runs tasks until stop() is called or the real-time deadline passes; resolves with the
-  // reason ("stopped" or "deadline"). onDeadline runs once, as a task, when the deadline hits;
+  // reason ("stopped", "deadline", or "idle" with `stopWhenIdle` once nothing is left to do). onDeadline runs once, as a task, when the deadline hits;
   // the loop then keeps going for graceMs so that the callback's effects can complete.
   async function run(options) {
     if (running) throw new Error("the event loop is already running");
@@ -141,12 +198,13 @@
     // A stop requested before the loop started (e.g. by a microtask of the last script) holds.
     const opts = options || {};
     virtualTime = Boolean(opts.virtualTime);
-    const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
+    const deadline = opts.timeoutMs === undefined ? Infinity : realDateNow() + opts.timeoutMs;
     const graceMs = opts.graceMs === undefined ? 1000 : opts.graceMs;
+    const stopWhenIdle = Boolean(opts.stopWhenIdle);
     let hardDeadline = Infinity;
     try {
       while (stopReason === null) {
-        const realNow = Date.now();
+        const realNow = realDateNow();
         if (realNow >= hardDeadline) return "deadline";
         if (realNow >= deadline && hardDeadline === Infinity) {
           hardDeadline = realNow + graceMs;
@@ -159,10 +217,21 @@
           await yieldMacrotask();
           continue;
         }
+        if (stopWhenIdle && idle()) {
+          // V8's own platform tasks (e.g. a native asynchronous compile) are invisible here:
+          // give them a few real macrotasks to queue work before calling the page quiescent.
+          let settled = true;
+          for (let i = 0; i < 3 && settled; i++) {
+            await yieldMacrotask(1);
+            settled = idle() && stopReason === null;
+          }
+          if (settled) return "idle";
+          continue;
+        }
         const limit = Math.min(deadline, hardDeadline) - realNow;
         let sleepMs = Math.min(MAX_SLEEP_MS, Math.max(limit, 0));
         if (timers.length > 0) sleepMs = Math.min(sleepMs, Math.max(timers[0].due - now(), 0));
-        if (virtualTime && timers.length > 0) {
+        if (virtualTime && timers.length > 0 && pendingOps === 0) {
           // Let pending platform work settle first; jump only if the loop is still idle.
           await yieldMacrotask(1);
           if (taskHead < tasks.length || stopReason !== null || timers.length === 0) continue;
@@ -196,6 +265,14 @@
     postTask,
     addTimer,
     clearTimer,
+    keepAlive,
+    observe,
+    setReturnedValueHook(hook) {
+      returnedValueHook = hook;
+    },
+    isIdle: idle,
+    isVirtualTime: () => virtualTime,
+    pendingOps: () => pendingOps,
     pendingTimers: () => timers.length,
     pendingTasks: () => tasks.length - taskHead,
   });

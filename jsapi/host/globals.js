@@ -37,10 +37,10 @@
     for (const entry of list.slice()) {
       if (entry.once) removeListener(event.type, entry.callback);
       try {
-        if (typeof entry.callback === "function") entry.callback.call(global, event);
-        else entry.callback.handleEvent(event);
+        if (typeof entry.callback === "function") loop.observe(entry.callback.call(global, event));
+        else loop.observe(entry.callback.handleEvent(event));
       } catch (e) {
-        host.console.emit("error", [`Uncaught (in event listener) ${errorText(e)}`]);
+        host.reportError(e);
       }
     }
     return true;
@@ -73,9 +73,14 @@
     dispatch(event);
     if (!event.defaultPrevented) {
       const stack = error !== null && typeof error === "object" && error.stack;
-      host.console.emit("error", [stack ? `Uncaught ${String(stack)}` : message]);
+      const text = stack ? `Uncaught ${host.console.cleanStack(stack)}` : message;
+      host.errors.push({ kind: "exception", message, text, filename: event.filename });
+      host.console.emit("error", [text]);
     }
   };
+  host.dispatchGlobal = dispatch;
+  // Every report that no listener took, in order (the page runner's exit status).
+  host.errors = [];
 
   // An Error standing for an exception V8 reported as text (a script's uncaught exception).
   host.scriptError = function scriptError(message, stack) {
@@ -124,6 +129,52 @@
   define("clearInterval", function clearInterval(id) {
     loop.clearTimer(id);
   });
+  // HTML 8.10 animation frames: one frame every ~16.7 ms (60 Hz) on the loop's clock, so
+  // that virtual time runs frames without waiting. Callbacks registered during a frame run in
+  // the next one; all callbacks of a frame get the same timestamp.
+  const FRAME_MS = 1000 / 60;
+  const timeOrigin = loop.now();
+  let frameCallbacks = new Map();
+  let nextFrameId = 1;
+  let frameTimer = null;
+  let frameDue = 0;
+  function runFrame() {
+    frameTimer = null;
+    const callbacks = frameCallbacks;
+    frameCallbacks = new Map();
+    const timestamp = frameDue - timeOrigin;
+    for (const callback of callbacks.values()) {
+      try {
+        loop.observe(callback.call(global, timestamp));
+      } catch (e) {
+        host.reportError(e);
+      }
+    }
+  }
+  define("requestAnimationFrame", function requestAnimationFrame(callback) {
+    if (typeof callback !== "function") {
+      throw new TypeError(
+        "Failed to execute 'requestAnimationFrame' on 'Window': " +
+          "The callback provided as parameter 1 is not a function.",
+      );
+    }
+    const id = nextFrameId++;
+    frameCallbacks.set(id, callback);
+    if (frameTimer === null) {
+      const at = loop.now() - timeOrigin;
+      frameDue = timeOrigin + (Math.floor(at / FRAME_MS) + 1) * FRAME_MS;
+      frameTimer = loop.addTimer(runFrame, frameDue - loop.now(), [], false);
+    }
+    return id;
+  });
+  define("cancelAnimationFrame", function cancelAnimationFrame(id) {
+    frameCallbacks.delete(Number(id));
+    if (frameCallbacks.size === 0 && frameTimer !== null) {
+      loop.clearTimer(frameTimer);
+      frameTimer = null;
+    }
+  });
+
   const resolved = Promise.resolve();
   const then = Promise.prototype.then;
   define("queueMicrotask", function queueMicrotask(callback) {

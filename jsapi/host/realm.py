@@ -1,7 +1,9 @@
-"""A host realm: one MiniRacer context with the host's globals and event loop installed.
+"""A host realm: one V8 context with the host's globals and event loop installed.
 
-Only the public API of `py_mini_racer.MiniRacer` is used here (eval, JSPromise.get): the
-event loop runs inside V8, Python starts it once and waits for its completion promise.
+The context is either a plain MiniRacer (test realms) or the one a `jsapi.bridge.Bridge` owns
+(pages: the web APIs and the WebAssembly namespace call Python through the bridge). Only
+public mini-racer API is used here (eval, JSPromise.get): the event loop runs inside V8,
+Python starts it once and waits for its completion promise.
 """
 
 from __future__ import annotations
@@ -10,14 +12,29 @@ import json
 import time
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from py_mini_racer import MiniRacer
 from py_mini_racer._exc import JSEvalException, JSTimeoutException
 
-from jsapi.host.engines import install_engine
+from jsapi.bridge.errors import BridgeError
+from jsapi.host.engines import install_engine as install_namespace
+
+if TYPE_CHECKING:
+    from jsapi.bridge import Bridge
+
+# Seconds a top-level call waits for V8 to finish serving a request queued by a previous one.
+BRIDGE_BUSY_WAIT = 5.0
 
 # Order matters: each script attaches to the namespace the previous ones created.
-HOST_SCRIPTS = ("prelude.js", "console.js", "event_loop.js", "globals.js")
+HOST_SCRIPTS = (
+    "prelude.js",
+    "console.js",
+    "event_loop.js",
+    "globals.js",
+    "rejections.js",
+    "dom.js",
+)
 
 
 def load_js(name: str, package: str = "jsapi.host") -> str:
@@ -37,6 +54,17 @@ class ScriptError:
     filename: str
     message: str
     syntax: bool
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class EvalErrorInfo:
+    message: str
+    stack: str
+    filename: str
+    line: int
+    column: int
 
 
 @dataclass(frozen=True)
@@ -48,18 +76,51 @@ class LoopOutcome:
 
 
 class Realm:
-    """A global object with the host installed; `engine` picks the WebAssembly namespace."""
+    """A global object with the host installed; `engine` picks the WebAssembly namespace.
 
-    def __init__(self, engine: str = "v8") -> None:
+    With `bridge`, the realm lives in the bridge's context (and closing the realm closes the
+    bridge); `install_engine=False` leaves the namespace to the caller, who may first install
+    what the namespace depends on.
+    """
+
+    def __init__(
+        self,
+        engine: str = "v8",
+        *,
+        bridge: Bridge | None = None,
+        install_engine: bool = True,
+    ) -> None:
         self.engine = engine
-        self.racer = MiniRacer()
+        self.bridge = bridge
+        self.last_value: object = None
+        self.racer: Any = MiniRacer() if bridge is None else None
         for name in HOST_SCRIPTS:
-            self.racer.eval(_with_source_url(load_js(name), f"jsapi:host/{name}"))
-        install_engine(self, engine)
+            self.eval(_with_source_url(load_js(name), f"jsapi:host/{name}"))
+        if install_engine:
+            self.install_engine()
+
+    @classmethod
+    def on_bridge(cls, bridge: Bridge, engine: str = "v8", **options: Any) -> Realm:
+        return cls(engine, bridge=bridge, **options)
+
+    def install_engine(self) -> None:
+        install_namespace(self, self.engine)
 
     def eval(self, code: str) -> object:
         """Evaluate host-internal JavaScript; exceptions propagate to Python."""
-        return self.racer.eval(code)
+        if self.bridge is None:
+            return self.racer.eval(code)
+        # V8 runs the microtasks an eval queued after the eval has returned; while one of them
+        # is being served by Python the bridge refuses a new top-level call. Wait it out.
+        waited = 0.0
+        while True:
+            try:
+                return self.bridge.eval(code)
+            except BridgeError:
+                if self.bridge.closed or waited >= BRIDGE_BUSY_WAIT:
+                    raise
+            time.sleep(0.0005)
+            waited += 0.0005
 
     def run_script(self, source: str, filename: str) -> ScriptError | None:
         """Run a classic script; an uncaught exception is reported at the global (HTML 8.1.4.4).
@@ -68,15 +129,18 @@ class Realm:
         scripts of a realm as they are between a page's <script> elements.
         """
         try:
-            self.racer.eval(_with_source_url(source, filename))
+            self.last_value = self.eval(_with_source_url(source, filename))
             return None
         except JSEvalException as e:
             syntax = type(e).__name__ == "JSParseException"
-            message = _exception_message(str(e))
-            args = ", ".join(json.dumps(a) for a in (message, str(e)))
-            where = json.dumps({"filename": filename})
-            self.racer.eval(f"__jsapiHost.reportError(__jsapiHost.scriptError({args}), {where})")
-            return ScriptError(filename, message, syntax)
+            info = parse_eval_error(str(e), syntax, filename)
+            args = ", ".join(json.dumps(a) for a in (info.message, info.stack))
+            where = json.dumps(
+                {"filename": info.filename or filename, "lineno": info.line, "colno": info.column}
+            )
+            self.eval(f"__jsapiHost.reportError(__jsapiHost.scriptError({args}), {where})")
+            message = info.message
+            return ScriptError(filename, message, syntax, info.line, info.column)
 
     def run_loop(
         self,
@@ -86,6 +150,7 @@ class Realm:
         grace: float = 1.0,
         virtual_time: bool = False,
         backstop: float = 5.0,
+        stop_when_idle: bool = False,
     ) -> LoopOutcome:
         """Run the event loop until `__jsapiHost.loop.stop()` or the deadline.
 
@@ -94,14 +159,18 @@ class Realm:
         `backstop` seconds after that (a script that never yields), the outcome is "hung" and
         the realm must be discarded.
         """
-        options = {"graceMs": grace * 1000, "virtualTime": virtual_time}
+        options: dict[str, object] = {
+            "graceMs": grace * 1000,
+            "virtualTime": virtual_time,
+            "stopWhenIdle": stop_when_idle,
+        }
         if timeout is not None:
             options["timeoutMs"] = timeout * 1000
         opts = json.dumps(options)
         if on_deadline is not None:
             opts = f"Object.assign({opts}, {{onDeadline: {on_deadline}}})"
         start = time.monotonic()
-        promise = self.racer.eval(f"__jsapiHost.loop.run({opts})")
+        promise = self.eval(f"__jsapiHost.loop.run({opts})")
         wait = None if timeout is None else timeout + grace + backstop
         try:
             reason = promise.get(timeout=wait)  # type: ignore[union-attr]
@@ -110,11 +179,14 @@ class Realm:
         return LoopOutcome(str(reason), time.monotonic() - start)
 
     def drain_console(self) -> list[ConsoleMessage]:
-        raw = self.racer.eval("__jsapiHost.console.drain()")
+        raw = self.eval("__jsapiHost.console.drain()")
         return [ConsoleMessage(m["level"], m["text"]) for m in json.loads(str(raw))]
 
     def close(self) -> None:
-        self.racer.close()
+        if self.bridge is not None:
+            self.bridge.close()
+        else:
+            self.racer.close()
 
     def __enter__(self) -> Realm:
         return self
@@ -126,6 +198,35 @@ class Realm:
 def _with_source_url(source: str, filename: str) -> str:
     # A sourceURL names the script in stack traces and in mini-racer's error text.
     return f"{source}\n//# sourceURL={filename}\n"
+
+
+def parse_eval_error(text: str, syntax: bool, default_filename: str = "") -> EvalErrorInfo:
+    """Splits mini-racer's error text: `file:line: Name: message`, the source line, a caret
+    line, then (after a blank line) V8's stack. A syntax error's stack names its place the way
+    Chrome's console does: `SyntaxError: message (at file:line:column)`."""
+    message = _exception_message(text)
+    head = text.split("\n", 1)[0]
+    filename, line = "", 0
+    where = head.split(": ", 1)[0]
+    if ":" in where:
+        name, _, number = where.rpartition(":")
+        if number.isdigit():
+            filename, line = name, int(number)
+    if filename in ("", "<anonymous>"):
+        filename = default_filename
+    lines = text.split("\n")
+    column = 0
+    if len(lines) > 2 and lines[2].strip() == "^":
+        column = lines[2].index("^") + 1
+    _, blank, after = text.partition("\n\n")
+    stack = after.rstrip("\n") if blank and after.strip() else message
+    if syntax and filename:
+        stack = (
+            f"{message} (at {filename}:{line}:{column})"
+            if column
+            else f"{message} (at {filename}:{line})"
+        )
+    return EvalErrorInfo(message, stack, filename, line, column)
 
 
 def _exception_message(text: str) -> str:

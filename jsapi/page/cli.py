@@ -1,0 +1,57 @@
+"""`jsapi run PAGE.html|SCRIPT.js`: run a page headless until it is quiescent."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from jsapi.host.engines import ENGINES, EngineUnavailable
+from jsapi.page.page import Page, PageLoadError, print_message
+
+HELP = "run an HTML page or a script headless (console to stdout, exit 1 on an uncaught error)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("page", help="an .html page, or a .js script (.mjs: a module)")
+    parser.add_argument(
+        "--root", default=None, help="the folder served at http://localhost/ (default: the page's)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds before the page is stopped (30)"
+    )
+    parser.add_argument(
+        "--virtual-time", action="store_true", help="timers fire in order without real waiting"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON record instead of the console"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="the WebAssembly namespace: jsapi (this project's engine) or v8 (V8's own)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    echo = None if args.json else print_message
+    try:
+        page = Page.open(
+            args.page,
+            root=args.root,
+            timeout=args.timeout,
+            virtual_time=args.virtual_time,
+            engine=args.engine,
+            echo=echo,
+        )
+    except (PageLoadError, EngineUnavailable) as e:
+        print(f"jsapi run: {e}", file=sys.stderr)
+        return 2
+    with page:
+        result = page.run()
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    elif result.reason == "timeout":
+        print(f"jsapi run: stopped after the {args.timeout:g} s timeout", file=sys.stderr)
+    return result.status
