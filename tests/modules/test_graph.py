@@ -246,3 +246,12 @@ def test_fetch_failure_of_static_dependency(page):
         "TypeError",
         "Failed to fetch module: http://localhost/gone.js",
     )
+
+
+def test_syntax_error_found_by_v8(page):
+    page.write("redeclare.js", "let x = 1;\nlet x = 2;\n")
+    out = page.run("__host.importModule('/redeclare.js')")
+    assert (out["error"], out["message"]) == (
+        "SyntaxError",
+        "Identifier 'x' has already been declared (at http://localhost/redeclare.js)",
+    )
