@@ -78,7 +78,8 @@ class _Decoder:
         return out, p
 
     def const(self, p: int) -> tuple[Expr, int]:
-        return decode_expr(self.data, p, self.uses_data)
+        # Only function bodies make the data count section mandatory (decode.ml, Free.func).
+        return decode_expr(self.data, p, [False])
 
     # --- one entry of each section ---------------------------------------------------
 

@@ -309,3 +309,31 @@ def test_memory_init_reads_data_then_memory() -> None:
     )
     ops = decode_module(data).funcs[0].body
     assert [(i.op, i.imm) for i in ops] == [("memory.init", (1, 3)), ("data.drop", (2,))]
+
+
+def test_constant_expressions_do_not_require_data_count() -> None:
+    # array.new_data in a global's initializer decodes; validation rejects it later.
+    glob = b"\x63\x6a\x00" + b"\x41\x00\x41\x00\xfb\x09\x00\x00\x0b"
+    m = decode_module(module(section(6, vec([glob]))))
+    assert m.globals[0].init[-1] == Instr("array.new_data", (0, 0))
+    assert m.data_count is None
+
+
+def test_collector_state_is_restored() -> None:
+    import gc
+
+    data = func_module(b"\x0b")
+    assert gc.isenabled()
+    decode_module(data)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        decode_module(data)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    try:
+        decode_module(b"\x00asm\x01")
+    except Exception:
+        pass
+    assert gc.isenabled()
