@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from jsapi.bridge import Bridge
+from jsapi.bridge import Bridge, BridgeError
 from jsapi.web import install
 
 PAGE = "http://localhost/dir/page.html?q=1#top"
@@ -37,13 +37,21 @@ class Page:
         """Runs an async function body; returns its JSON-decoded result or raises on rejection."""
         self.bridge.eval(
             "globalThis.__done = undefined; (async () => {" + body + "})().then("
-            "(v) => { globalThis.__done = {ok: true, v: JSON.stringify(v === undefined ? null : v)}; },"
+            "(v) => { globalThis.__done = {ok: true, v: JSON.stringify(v === undefined ? null"
+            " : v)}; },"
             "(e) => { globalThis.__done = {ok: false, v: String(e && e.name) + ': ' +"
             " String(e && e.message)}; });"
         )
         deadline = time.monotonic() + timeout
         while True:
-            state = self.bridge.eval("globalThis.__done === undefined ? null : JSON.stringify(__done)")
+            try:
+                state = self.bridge.eval(
+                    "globalThis.__done === undefined ? null : JSON.stringify(__done)"
+                )
+            except BridgeError:
+                # Microtasks and timers of the previous script may still be running on the V8
+                # thread (serving a request); the bridge refuses to drive JS meanwhile.
+                state = None
             if state is not None:
                 done = json.loads(state)
                 if not done["ok"]:

@@ -14,7 +14,12 @@ def test_controller_abort_reason(page: Page) -> None:
         """
     )
     assert r == [[False, None], True, "AbortError", 20, 1, True, True, "[object AbortSignal]"]
-    assert page.value("(() => { const c = new AbortController(); c.abort(42); return c.signal.reason })()") == 42
+    assert (
+        page.value(
+            "(() => { const c = new AbortController(); c.abort(42); return c.signal.reason })()"
+        )
+        == 42
+    )
 
 
 def test_static_abort_and_constructor(page: Page) -> None:
@@ -23,7 +28,12 @@ def test_static_abort_and_constructor(page: Page) -> None:
     assert page.error("new AbortSignal()")[0] == "TypeError"
     assert page.value("AbortSignal.length") == 0
     assert page.value("new AbortController().signal instanceof EventTarget") is True
-    assert page.value("(() => { const s = new AbortController().signal; s.throwIfAborted(); return 1 })()") == 1
+    assert (
+        page.value(
+            "(() => { const s = new AbortController().signal; s.throwIfAborted(); return 1 })()"
+        )
+        == 1
+    )
 
 
 def test_any(page: Page) -> None:

@@ -5,7 +5,8 @@ def test_parts_type_size(page: Page) -> None:
     r = page.run(
         """
         const inner = new Blob(['xy']);
-        const b = new Blob(['h\\u00e9', new Uint8Array([33]), new Uint16Array([0x4241]).buffer, inner],
+        const b = new Blob(['h\\u00e9', new Uint8Array([33]), new Uint16Array([0x4241]).buffer,
+            inner],
                            {type: 'Text/Plain;Charset=UTF-8'});
         return [b.size, b.type, await b.text(), Array.from(await b.bytes()),
                 (await b.arrayBuffer()).byteLength, new Blob([], {type: 'a\\u00e9'}).type,
@@ -47,7 +48,8 @@ def test_file(page: Page) -> None:
     r = page.run(
         """
         const f = new File(['abc'], 'a.txt', {type: 'text/plain', lastModified: 42});
-        return [f.name, f.lastModified, f.size, f.type, f instanceof Blob, await f.text(), String(f)];
+        return [f.name, f.lastModified, f.size, f.type, f instanceof Blob, await f.text(),
+            String(f)];
         """
     )
     assert r == ["a.txt", 42, 3, "text/plain", True, "abc", "[object File]"]
@@ -63,7 +65,8 @@ def test_object_urls(page: Page) -> None:
         const text = await res.text();
         URL.revokeObjectURL(url);
         let after; try { await fetch(url); after = 'ok'; } catch (e) { after = e.message; }
-        return [url.startsWith('blob:http://localhost/'), res.status, res.headers.get('content-type'),
+        return [url.startsWith('blob:http://localhost/'), res.status,
+            res.headers.get('content-type'),
                 text, after, new URL(url).origin];
         """
     )

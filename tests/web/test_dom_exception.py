@@ -9,7 +9,8 @@ def test_names_codes_and_constants(page: Page) -> None:
                 Object.getPrototypeOf(DOMException.prototype) === Error.prototype,
                 Object.getPrototypeOf(DOMException) === Function.prototype,
                 DOMException.NOT_FOUND_ERR, e.DATA_CLONE_ERR, DOMException.length,
-                new DOMException().name, new DOMException().message, new DOMException('x', 'Custom').code,
+                new DOMException().name, new DOMException().message, new DOMException('x',
+                    'Custom').code,
                 Object.prototype.toString.call(e), typeof e.stack, Object.keys(e).length];
         """
     )
@@ -30,6 +31,11 @@ def test_options_dictionary_and_cause(page: Page) -> None:
 def test_constant_descriptors_and_brand_checks(page: Page) -> None:
     d = page.value("Object.getOwnPropertyDescriptor(DOMException, 'SYNTAX_ERR')")
     assert d == {"value": 12, "writable": False, "enumerable": True, "configurable": False}
-    assert page.error("Object.getOwnPropertyDescriptor(DOMException.prototype, 'name').get.call({})")[0] == "TypeError"
+    assert (
+        page.error("Object.getOwnPropertyDescriptor(DOMException.prototype, 'name').get.call({})")[
+            0
+        ]
+        == "TypeError"
+    )
     assert page.error("DOMException()")[0] == "TypeError"
     assert page.value("Object.keys(DOMException.prototype).includes('code')") is True

@@ -9,7 +9,13 @@ def test_encoder_basics(page: Page) -> None:
         0x68, 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80,
     ]  # fmt: skip
     # Lone surrogates become U+FFFD (USVString conversion).
-    assert page.value("Array.from(new TextEncoder().encode('a\\ud800b'))") == [97, 0xEF, 0xBF, 0xBD, 98]
+    assert page.value("Array.from(new TextEncoder().encode('a\\ud800b'))") == [
+        97,
+        0xEF,
+        0xBF,
+        0xBD,
+        98,
+    ]
     assert page.value("new TextEncoder().encode().length") == 0
     assert page.value("new TextEncoder().encode(undefined).length") == 0
     assert page.value("new TextEncoder().encode(null).length") == 4
@@ -44,11 +50,15 @@ def test_decoder_bom_and_options(page: Page) -> None:
     assert page.value("new TextDecoder().decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41]))") == "A"
     assert (
         page.value(
-            "new TextDecoder('utf-8', {ignoreBOM: true}).decode(new Uint8Array([0xef,0xbb,0xbf,0x41]))"
+            "new TextDecoder('utf-8', {ignoreBOM: true}).decode(new"
+            " Uint8Array([0xef,0xbb,0xbf,0x41]))"
         )
         == "\ufeffA"
     )
-    d = page.value("(() => { const d = new TextDecoder(' UTF8 ', {fatal: 1}); return [d.encoding, d.fatal, d.ignoreBOM]; })()")
+    d = page.value(
+        "(() => { const d = new TextDecoder(' UTF8 ', {fatal: 1}); return [d.encoding,"
+        " d.fatal, d.ignoreBOM]; })()"
+    )
     assert d == ["utf-8", True, False]
     err = page.error("new TextDecoder('utf-8', {fatal: true}).decode(new Uint8Array([0xff]))")
     assert err[0] == "TypeError"
@@ -73,14 +83,27 @@ def test_decoder_streaming(page: Page) -> None:
 
 def test_utf16(page: Page) -> None:
     assert page.value("new TextDecoder('utf-16').encoding") == "utf-16le"
-    assert page.value("new TextDecoder('utf-16le').decode(new Uint8Array([0xff,0xfe,0x41,0,0x3d,0xd8,0,0xde]))") == "A\U0001f600"
-    assert page.value("new TextDecoder('utf-16be').decode(new Uint8Array([0,0x41,0xd8]))") == "A\ufffd"
-    assert page.value("new TextDecoder('utf-16le').decode(new Uint8Array([0x00,0xdc,0x41,0]))") == "\ufffdA"
+    assert (
+        page.value(
+            "new TextDecoder('utf-16le').decode(new"
+            " Uint8Array([0xff,0xfe,0x41,0,0x3d,0xd8,0,0xde]))"
+        )
+        == "A\U0001f600"
+    )
+    assert (
+        page.value("new TextDecoder('utf-16be').decode(new Uint8Array([0,0x41,0xd8]))") == "A\ufffd"
+    )
+    assert (
+        page.value("new TextDecoder('utf-16le').decode(new Uint8Array([0x00,0xdc,0x41,0]))")
+        == "\ufffdA"
+    )
     assert page.value("new TextDecoder('utf-16le').decode(new Uint16Array([0x41, 0x42]))") == "AB"
 
 
 def test_ascii_fast_path_large(page: Page) -> None:
-    n = page.value("new TextDecoder().decode(new TextEncoder().encode('x'.repeat(100000) + '\\u00e9')).length")
+    n = page.value(
+        "new TextDecoder().decode(new TextEncoder().encode('x'.repeat(100000) + '\\u00e9')).length"
+    )
     assert n == 100001
 
 
@@ -125,7 +148,26 @@ def test_interface_shapes(page: Page) -> None:
                 Object.getOwnPropertyDescriptor(globalThis, 'atob').enumerable];
         """
     )
-    assert shape == [True, False, True, True, "function", True, 0, 0, 0, "[object TextEncoder]", 1, "btoa", True]
+    assert shape == [
+        True,
+        False,
+        True,
+        True,
+        "function",
+        True,
+        0,
+        0,
+        0,
+        "[object TextEncoder]",
+        1,
+        "btoa",
+        True,
+    ]
     assert page.error("TextDecoder()")[0] == "TypeError"
     assert page.error("TextDecoder.prototype.decode.call({}, new Uint8Array(1))")[0] == "TypeError"
-    assert page.error("Object.getOwnPropertyDescriptor(TextEncoder.prototype, 'encoding').get.call({})")[0] == "TypeError"
+    assert (
+        page.error(
+            "Object.getOwnPropertyDescriptor(TextEncoder.prototype, 'encoding').get.call({})"
+        )[0]
+        == "TypeError"
+    )

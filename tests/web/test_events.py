@@ -11,7 +11,24 @@ def test_event_defaults_and_init(page: Page) -> None:
                 typeof e.timeStamp, Event.length, String(e), e.returnValue];
         """
     )
-    assert r == ["x", True, True, False, False, 0, None, False, "function", False, 2, 0, "number", 1, "[object Event]", True]
+    assert r == [
+        "x",
+        True,
+        True,
+        False,
+        False,
+        0,
+        None,
+        False,
+        "function",
+        False,
+        2,
+        0,
+        "number",
+        1,
+        "[object Event]",
+        True,
+    ]
     assert page.error("new Event()")[0] == "TypeError"
     assert page.error("Event('x')")[0] == "TypeError"
     assert page.value("new CustomEvent('c', {detail: {a: 1}}).detail.a") == 1
@@ -44,7 +61,8 @@ def test_prevent_default_passive_and_stop_immediate(page: Page) -> None:
         const t = new EventTarget(); const log = [];
         t.addEventListener('a', (e) => e.preventDefault(), {passive: true});
         const r1 = t.dispatchEvent(new Event('a', {cancelable: true}));
-        t.addEventListener('b', (e) => { e.preventDefault(); e.stopImmediatePropagation(); log.push(1); });
+        t.addEventListener('b',
+            (e) => { e.preventDefault(); e.stopImmediatePropagation(); log.push(1); });
         t.addEventListener('b', () => log.push(2));
         const ev = new Event('b', {cancelable: true});
         const r2 = t.dispatchEvent(ev);
@@ -72,11 +90,14 @@ def test_dispatch_errors(page: Page) -> None:
     assert page.error("new EventTarget().addEventListener('x')")[0] == "TypeError"
     assert page.error("new EventTarget().addEventListener('x', 5)")[0] == "TypeError"
     # A throwing listener does not stop the others.
-    assert page.js(
-        "const t = new EventTarget(); let n = 0; globalThis.console = {error() {}};"
-        "t.addEventListener('x', () => { throw new Error('boom') });"
-        "t.addEventListener('x', () => n++); t.dispatchEvent(new Event('x')); return n;"
-    ) == 1
+    assert (
+        page.js(
+            "const t = new EventTarget(); let n = 0; globalThis.console = {error() {}};"
+            "t.addEventListener('x', () => { throw new Error('boom') });"
+            "t.addEventListener('x', () => n++); t.dispatchEvent(new Event('x')); return n;"
+        )
+        == 1
+    )
 
 
 def test_signal_removes_listener(page: Page) -> None:
@@ -91,7 +112,10 @@ def test_signal_removes_listener(page: Page) -> None:
         """
     )
     assert r == 1
-    assert page.error("new EventTarget().addEventListener('x', () => {}, {signal: {}})")[0] == "TypeError"
+    assert (
+        page.error("new EventTarget().addEventListener('x', () => {}, {signal: {}})")[0]
+        == "TypeError"
+    )
 
 
 def test_event_handler_attribute_helper(page: Page) -> None:

@@ -31,11 +31,26 @@ def test_mark_measure_entries(page: Page) -> None:
         performance.clearMarks('a');
         return [m1.entryType, m1.detail, m.startTime, m.duration, o.startTime, o.duration, o.detail,
                 names, marks, performance.getEntriesByName('a').length,
-                performance.getEntriesByName('ab', 'measure').length, m1 instanceof PerformanceEntry,
+                performance.getEntriesByName('ab', 'measure').length,
+                    m1 instanceof PerformanceEntry,
                 m.toJSON().entryType];
         """
     )
-    assert r == ["mark", {"x": 1}, 10, 20, 5, 7, "d", ["opt", "a", "ab", "b"], 2, 0, 1, True, "measure"]
+    assert r == [
+        "mark",
+        {"x": 1},
+        10,
+        20,
+        5,
+        7,
+        "d",
+        ["opt", "a", "ab", "b"],
+        2,
+        0,
+        1,
+        True,
+        "measure",
+    ]
     assert page.error("performance.measure('x', 'nope')")[:2] == ["DOMException", "SyntaxError"]
     assert page.error("performance.mark('x', {startTime: -1})")[0] == "TypeError"
     assert page.error("performance.measure('x', {})") is None  # empty options: start 0, end now
@@ -57,7 +72,10 @@ def test_get_random_values(page: Page) -> None:
     quota = page.error("crypto.getRandomValues(new Uint8Array(65537))")
     assert quota[:2] == ["DOMException", "QuotaExceededError"]
     for bad in ("new Float64Array(2)", "new DataView(new ArrayBuffer(2))", "new Float32Array(1)"):
-        assert page.error(f"crypto.getRandomValues({bad})")[:2] == ["DOMException", "TypeMismatchError"]
+        assert page.error(f"crypto.getRandomValues({bad})")[:2] == [
+            "DOMException",
+            "TypeMismatchError",
+        ]
     assert page.error("crypto.getRandomValues([1, 2])")[0] == "TypeError"
     assert page.error("crypto.getRandomValues()")[0] == "TypeError"
     assert page.error("crypto.getRandomValues.call({}, new Uint8Array(1))")[0] == "TypeError"
