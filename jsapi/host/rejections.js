@@ -32,6 +32,7 @@
       return host.console.cleanStack(reason.stack);
     }
     if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
+    if (typeof reason === "string") return reason;
     return host.console.inspect(reason);
   }
 
