@@ -70,6 +70,12 @@ KIND1[0x05] = K_ELSE
 for _p in PREFIXED:
     KIND1[_p] = K_PREFIX
 
+# Prefixed ops without immediates whose sub-opcode is one byte, for the hot loop.
+PLAIN_PREFIXED: dict[int, list[str | None]] = {
+    prefix: [(ops[c][0] if c in ops and ops[c][1] == "" else None) for c in range(0x80)]
+    for prefix, ops in PREFIXED.items()
+}
+
 # Ops that make the data count section mandatory when present in code (decode.ml, Free).
 DATA_OPS = frozenset(("memory.init", "data.drop", "array.new_data", "array.init_data"))
 
@@ -219,6 +225,8 @@ def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], in
     else_list: list[Instr] | None = None
     kinds = KIND1
     names = NAME1
+    end = len(data)
+    from_bytes = int.from_bytes
     # Allocating and filling the slots directly skips Instr.__init__'s call frame, a third of
     # the cost of the common instructions.
     new = object.__new__
@@ -299,20 +307,37 @@ def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], in
             state = 2
             p += 1
         elif k == K_I64:
-            x, q = read_sN(data, p + 1, 64)
-            append(Instr("i64.const", (x & 0xFFFFFFFFFFFFFFFF,), p))
+            x = data[p + 1]
+            if x < 0x40:
+                q = p + 2
+            else:
+                x, q = read_sN(data, p + 1, 64)
+                x &= 0xFFFFFFFFFFFFFFFF
+            append(Instr("i64.const", (x,), p))
+            p = q
+        elif k == K_F64:
+            q = p + 9
+            if q > end:
+                raise IndexError
+            append(Instr("f64.const", (from_bytes(data[p + 1 : q], "little"),), p))
             p = q
         elif k == K_F32:
-            append(Instr("f32.const", (_fixed(data, p + 1, 4),), p))
-            p += 5
-        elif k == K_F64:
-            append(Instr("f64.const", (_fixed(data, p + 1, 8),), p))
-            p += 9
+            q = p + 5
+            if q > end:
+                raise IndexError
+            append(Instr("f32.const", (from_bytes(data[p + 1 : q], "little"),), p))
+            p = q
         elif k == K_OTHER:
             imm, q = _imm(data, p + 1, OTHER1[b], b)
             append(Instr(names[b], imm, p))
             p = q
         elif k == K_PREFIX:
+            code = data[p + 1]
+            op = PLAIN_PREFIXED[b][code] if code < 0x80 else None
+            if op is not None:
+                append(Instr(op, (), p))
+                p += 2
+                continue
             code, q = read_u32(data, p + 1)
             entry = PREFIXED[b].get(code)
             if entry is None:
