@@ -28,6 +28,9 @@ const VIEWS = {
 };
 if (typeof G.Float16Array === "function") VIEWS.Float16Array = G.Float16Array;
 
+// Brand checks throw for most objects; without stack capture a throw is cheap (serialize
+// runs with Error.stackTraceLimit at 0 and restores it before making its own errors).
+let savedLimit;
 function brand(fn, v) {
   try {
     fn.call(v);
@@ -36,8 +39,19 @@ function brand(fn, v) {
     return false;
   }
 }
+function cloneError(message) {
+  Error.stackTraceLimit = savedLimit;
+  return new web.DOMException(message, "DataCloneError");
+}
 function dataCloneError(what) {
-  return new web.DOMException(`Failed to execute 'structuredClone' on 'Window': ${what} could not be cloned.`, "DataCloneError");
+  return cloneError(`Failed to execute 'structuredClone' on 'Window': ${what} could not be cloned.`);
+}
+// Page code (getters) runs with the page's own stack trace limit.
+function userGet(o, key) {
+  Error.stackTraceLimit = savedLimit;
+  const value = o[key];
+  Error.stackTraceLimit = 0;
+  return value;
 }
 function describe(v) {
   if (typeof v === "function") return `${v.toString().slice(0, 60)}`;
@@ -57,18 +71,30 @@ function isUnserializable(v) {
   );
 }
 const isDetached = (ab) => abDetached.call(ab);
+const objectToString = Object.prototype.toString;
+const toStringTag = (v) => objectToString.call(v);
 
 function serialize(value, transferList = []) {
+  savedLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return serializeInner(value, transferList);
+  } finally {
+    Error.stackTraceLimit = savedLimit;
+  }
+}
+
+function serializeInner(value, transferList) {
   const memory = new Map();
   const objects = [];
   const buffers = [];
   for (const t of transferList) {
     if (!brand(abByteLength, t)) {
-      throw new web.DOMException(`Failed to execute 'structuredClone': Value at index ${buffers.length} does not have a transferable type.`, "DataCloneError");
+      throw cloneError(`Failed to execute 'structuredClone': Value at index ${buffers.length} does not have a transferable type.`);
     }
-    if (buffers.includes(t)) throw new web.DOMException("ArrayBuffer at index 1 is a duplicate of an earlier ArrayBuffer.", "DataCloneError");
-    if (isDetached(t)) throw new web.DOMException(`An ArrayBuffer is detached and could not be cloned.`, "DataCloneError");
-    if (bridge.isPinned(t)) throw new web.DOMException("An ArrayBuffer held by the host could not be transferred.", "DataCloneError");
+    if (buffers.includes(t)) throw cloneError(`ArrayBuffer at index ${buffers.length} is a duplicate of an earlier ArrayBuffer.`);
+    if (isDetached(t)) throw cloneError("An ArrayBuffer is detached and could not be cloned.");
+    if (bridge.isPinned(t)) throw cloneError("An ArrayBuffer held by the host could not be transferred.");
     memory.set(t, ["r", objects.length]);
     objects.push(["Transferred", buffers.length]);
     buffers.push(t);
@@ -93,6 +119,19 @@ function serialize(value, transferList = []) {
     return serializeObject(v);
   }
   function serializeObject(v) {
+    // Fast path for the common plain object: brand checks throw, which is slow even without
+    // stacks. (An object with internal slots whose prototype was set to Object.prototype is
+    // taken for a plain object here: a known deviation.)
+    if (Object.getPrototypeOf(v) === Object.prototype && toStringTag(v) === "[object Object]") {
+      return plainObject(v);
+    }
+    // An Array exotic object has no other internal slots.
+    if (Array.isArray(v)) {
+      const props = [];
+      const ref = add(v, ["Array", v.length, props]);
+      for (const key of Object.keys(v)) props.push(key, enc(userGet(v, key)));
+      return ref;
+    }
     if (brand(Boolean.prototype.valueOf, v)) return add(v, ["Boolean", Boolean.prototype.valueOf.call(v)]);
     if (brand(Number.prototype.valueOf, v)) return add(v, ["Number", Number.prototype.valueOf.call(v)]);
     if (brand(BigInt.prototype.valueOf, v)) return add(v, ["BigInt", BigInt.prototype.valueOf.call(v).toString()]);
@@ -146,7 +185,7 @@ function serialize(value, transferList = []) {
     if (isError(v)) {
       const record = ["Error", "Error", null, null];
       const ref = add(v, record);
-      const name = v.name;
+      const name = userGet(v, "name");
       record[1] = ERROR_NAMES.includes(name) ? name : "Error";
       const m = Object.getOwnPropertyDescriptor(v, "message");
       if (m !== undefined && "value" in m) record[2] = web.toDOMString(m.value);
@@ -154,18 +193,15 @@ function serialize(value, transferList = []) {
       if (s !== undefined && typeof s.value === "string") record[3] = s.value;
       return ref;
     }
-    if (Array.isArray(v)) {
-      const props = [];
-      const ref = add(v, ["Array", v.length, props]);
-      for (const key of Object.keys(v)) props.push(key, enc(v[key]));
-      return ref;
-    }
     if (isUnserializable(v)) throw dataCloneError(describe(v));
+    return plainObject(v);
+  }
+  function plainObject(v) {
     const props = [];
     const ref = add(v, ["Object", props]);
     for (const key of Object.keys(v)) {
       // A getter may have deleted a later key (HTML: "if ! HasOwnProperty(value, key)").
-      if (Object.prototype.hasOwnProperty.call(v, key)) props.push(key, enc(v[key]));
+      if (Object.prototype.hasOwnProperty.call(v, key)) props.push(key, enc(userGet(v, key)));
     }
     return ref;
   }
