@@ -57,17 +57,22 @@ EXPORT_KINDS = ("func", "table", "memory", "global", "tag")
 # An implementation limit, as in the JS API (and V8): a function body may declare at most
 # this many locals.  It also bounds the memory a short input can make the decoder allocate.
 MAX_LOCALS = 50000
+# Declared locals are run-length encoded but the AST lists them one by one, so a few bytes
+# can stand for 50000 locals.  Across a module they may not outnumber its bytes 8 to 1, which
+# no compiler comes near, and which keeps memory proportional to the input.
+LOCALS_PER_BYTE = 8
 
 FUNCREF_NONNULL = RefType(False, "func")
 FUNCREF = RefType(True, "func")
 
 
 class _Decoder:
-    __slots__ = ("data", "uses_data")
+    __slots__ = ("data", "uses_data", "locals_left")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.uses_data = [False]
+        self.locals_left = MAX_LOCALS + LOCALS_PER_BYTE * len(data)
 
     def vec(self, p: int, item):  # type: ignore[no-untyped-def]
         n, p = read_len(self.data, p)
@@ -213,8 +218,9 @@ class _Decoder:
             total += count
         if total >= 1 << 32:
             raise MalformedError("too many locals", start)
-        if total > MAX_LOCALS:
+        if total > MAX_LOCALS or total > self.locals_left:
             raise MalformedError("too many locals", start)
+        self.locals_left -= total
         local_types: list[ValType] = []
         for count, t in groups:
             local_types.extend([t] * count)

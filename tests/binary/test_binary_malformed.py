@@ -200,3 +200,16 @@ def test_single_byte_mutations_exhaustively() -> None:
         for i in range(8, len(seed)):
             for b in rnd.sample(range(256), 24):
                 _decode_quietly(seed[:i] + bytes([b]) + seed[i + 1 :])
+
+
+def test_locals_cannot_amplify_memory() -> None:
+    # 2000 bodies of 6 bytes each declaring 40000 locals: 80 million locals from 12 KB.
+    body = b"\x01" + leb(40000) + b"\x7f" + b"\x0b"
+    code = leb(len(body)) + body
+    n = 2000
+    data = module(
+        section(1, vec([TYPE_VOID])),
+        section(3, vec([b"\x00"] * n)),
+        section(10, vec([code] * n)),
+    )
+    assert malformed(data) == "too many locals"
