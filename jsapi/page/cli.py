@@ -7,7 +7,7 @@ import json
 import sys
 
 from jsapi.host.engines import ENGINES, EngineUnavailable
-from jsapi.page.page import Page, PageLoadError, print_message
+from jsapi.page.page import Page, PageLoadError, default_engine, print_message
 
 HELP = "run an HTML page or a script headless (console to stdout, exit 1 on an uncaught error)"
 
@@ -36,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     echo = None if args.json else print_message
+    if args.engine is None and default_engine() != "jsapi":
+        print(
+            "jsapi run: no jsapi.webassembly in this build; the page gets V8's WebAssembly",
+            file=sys.stderr,
+        )
     try:
         page = Page.open(
             args.page,
