@@ -213,3 +213,27 @@ def test_locals_cannot_amplify_memory() -> None:
         section(10, vec([code] * n)),
     )
     assert malformed(data) == "too many locals"
+
+
+def test_alternatives_report_the_last_error_like_the_reference() -> None:
+    # A table starting 0x40 whose explicit-initializer form fails is re-read as a plain
+    # table type, whose reference type 0x40 is malformed.
+    assert malformed(module(section(4, vec([b"\x40\x01\x70\x00\x00"])))) == (
+        "malformed reference type"
+    )
+    # A heap type that is neither an index nor one byte.
+    assert malformed(module(section(1, b"\x01\x60\x01\x63\xff\x7f\x00"))) == (
+        "integer representation too long"
+    )
+
+
+def test_multi_byte_type_indices_are_accepted() -> None:
+    types = vec([TYPE_VOID] * 130)
+    code = b"\x02\x81\x01\x0b\xd0\x81\x01\x1a\x0b"
+    data = module(
+        section(1, types),
+        section(3, vec([b"\x00"])),
+        section(10, vec([leb(len(code) + 1) + b"\x00" + code])),
+    )
+    block, null, _ = decode_module(data).funcs[0].body
+    assert block.imm[0] == 129 and null.imm == (129,)
