@@ -197,3 +197,21 @@ def test_body_used_and_clone(site: Page) -> None:
         """
     )
     assert r == [13, "TypeError", "TypeError", True, True, "application/json", 13, "TypeError"]
+
+
+def test_absolute_paths_stay_inside_the_root(site: Page) -> None:
+    # An absolute file system path in an http URL names a file under the root, never /etc.
+    r = site.run(
+        """
+        const out = [];
+        const urls = ['http://localhost//etc/passwd', '/%2Fetc/passwd', 'http://localhost//m.wasm'];
+        for (const u of urls) {
+          const res = await fetch(u);
+          out.push(res.status);
+        }
+        // A scheme-relative URL names another host: a network error.
+        try { await fetch('//etc/passwd'); } catch (e) { out.push(e.message); }
+        return out;
+        """
+    )
+    assert r == [404, 404, 200, "Failed to fetch"]

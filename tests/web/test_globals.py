@@ -114,3 +114,16 @@ def test_response_and_request(page: Page) -> None:
     assert page.error("Response.redirect('/x', 200)")[0] == "RangeError"
     assert page.error("new Request('/x', {method: 'CONNECT'})")[0] == "TypeError"
     assert page.error("new Request('http://a b')")[0] == "TypeError"
+
+
+def test_works_once_the_bridge_is_hidden(page: Page) -> None:
+    (page.root / "a.txt").write_text("text")
+    page.bridge.eval("delete globalThis.__jsapiBridge")
+    r = page.run(
+        """
+        const t = await (await fetch('/a.txt')).text();
+        return [typeof __jsapiBridge, t, crypto.getRandomValues(new Uint8Array(4)).length,
+                performance.now() > 0, structuredClone(new Map([[1, 2]])).get(1)];
+        """
+    )
+    assert r == ["undefined", "text", 4, True, 2]
