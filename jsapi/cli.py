@@ -13,6 +13,7 @@ from collections.abc import Sequence
 SUBCOMMANDS: dict[str, str] = {
     "wpt": "jsapi.wpt.cli",
     "run": "jsapi.page.cli",
+    "bench": "jsapi.bench.cli",
 }
 
 
