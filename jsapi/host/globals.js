@@ -138,10 +138,12 @@
   let nextFrameId = 1;
   let frameTimer = null;
   let frameDue = 0;
+  let lastFrame = -Infinity;
   function runFrame() {
     frameTimer = null;
     const callbacks = frameCallbacks;
     frameCallbacks = new Map();
+    lastFrame = frameDue;
     const timestamp = frameDue - timeOrigin;
     for (const callback of callbacks.values()) {
       try {
@@ -162,7 +164,9 @@
     frameCallbacks.set(id, callback);
     if (frameTimer === null) {
       const at = loop.now() - timeOrigin;
-      frameDue = timeOrigin + (Math.floor(at / FRAME_MS) + 1) * FRAME_MS;
+      // Never the frame that just ran (floating point may round its time down a frame).
+      const next = timeOrigin + (Math.floor(at / FRAME_MS) + 1) * FRAME_MS;
+      frameDue = Math.max(next, lastFrame + FRAME_MS);
       frameTimer = loop.addTimer(runFrame, frameDue - loop.now(), [], false);
     }
     return id;
