@@ -8,11 +8,10 @@ standard section its ``after`` names).
 
 from __future__ import annotations
 
-import gc
-
 from engine.binary.instrs import DATA_OPS as DATA_OPS_SET
 from engine.binary.reader import HEAP_BYTES, NUM_BYTES, PACKED_BYTES, REF_NONNULL, REF_NULL
 from engine.binary.sections import MAGIC, SECTION_ORDER, VERSION
+from engine.gcpause import paused_gc
 from engine.syntax.ast import Active, Catch, Data, Elem, Expr, Func, Instr, Module, Table
 from engine.syntax.opcodes import OPCODES
 from engine.syntax.types import (
@@ -347,13 +346,8 @@ def _code(f: Func, flags: list[bool]) -> bytes:
 
 def encode_module(module: Module) -> bytes:
     """Encode a module AST to its canonical binary form."""
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _encode(module)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _encode(m: Module) -> bytes:

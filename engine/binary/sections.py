@@ -3,8 +3,6 @@ order, custom sections anywhere between them, and the checks made after the last
 
 from __future__ import annotations
 
-import gc
-
 from engine.binary.instrs import decode_expr
 from engine.binary.reader import (
     UNEXPECTED_END,
@@ -22,6 +20,7 @@ from engine.binary.reader import (
     read_valtype,
 )
 from engine.errors import MalformedError
+from engine.gcpause import paused_gc
 from engine.syntax.ast import (
     Active,
     Custom,
@@ -242,17 +241,11 @@ class _Decoder:
 def decode_module(data: bytes) -> Module:
     """Decode a binary module; every failure is a ``MalformedError`` (spec 5)."""
     data = bytes(data)
-    # The decoder allocates millions of small objects and frees none of them; the cyclic
-    # collector would rescan the growing heap over and over (it triples the decode time).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _decode(data)
-    except IndexError:
-        raise MalformedError(UNEXPECTED_END, len(data)) from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    with paused_gc():
+        try:
+            return _decode(data)
+        except IndexError:
+            raise MalformedError(UNEXPECTED_END, len(data)) from None
 
 
 def _decode(data: bytes) -> Module:

@@ -14,6 +14,7 @@ from typing import Any
 import engine.valid.instrs  # noqa: F401  (registers the instruction handlers)
 import engine.valid.refs  # noqa: F401
 from engine.errors import InvalidError
+from engine.gcpause import paused_gc
 from engine.syntax.ast import Active, Expr, Instr, Module
 from engine.syntax.types import (
     FuncImportType,
@@ -68,6 +69,11 @@ class ModuleInfo:
 
 def validate_module(module: Module) -> ModuleInfo:
     """Validate ``module``; raise InvalidError with the reference interpreter's message."""
+    with paused_gc():
+        return _validate_module(module)
+
+
+def _validate_module(module: Module) -> ModuleInfo:
     types = canonicalize(module.types)
     ctx = Context(types)
     ctx.refs = _declared_refs(module)
