@@ -12,7 +12,7 @@ from engine.binary.instrs import DATA_OPS as DATA_OPS_SET
 from engine.binary.reader import HEAP_BYTES, NUM_BYTES, PACKED_BYTES, REF_NONNULL, REF_NULL
 from engine.binary.sections import MAGIC, SECTION_ORDER, VERSION
 from engine.gcpause import paused_gc
-from engine.syntax.ast import Active, Catch, Data, Elem, Expr, Func, Instr, Module, Table
+from engine.syntax.ast import Active, Catch, Data, Elem, Expr, Func, Instr, Module, Names, Table
 from engine.syntax.opcodes import OPCODES
 from engine.syntax.types import (
     ArrayType,
@@ -391,6 +391,39 @@ def _encode(m: Module) -> bytes:
             out += body
         _customs(out, m, lambda c, sid=sid: c.after == sid)  # type: ignore[misc]
     _customs(out, m, lambda c: c.after not in placed)
+    if not any(c.name == "name" for c in m.customs):
+        names = _name_section(m.names)
+        if names:
+            body = name("name") + names
+            out.append(0)
+            out += u(len(body))
+            out += body
+    return bytes(out)
+
+
+def _name_map(entries: dict[int, str]) -> bytes:
+    return vec([u(i) + name(entries[i]) for i in sorted(entries)])
+
+
+def _name_section(names: Names) -> bytes:
+    """The ``name`` custom section (appendix 7.4) for a module whose names came from text
+    identifiers, so that traps of an encoded text module still name their functions."""
+    out = bytearray()
+    subsections = (
+        (0, name(names.module) if names.module is not None else b""),
+        (1, _name_map(names.funcs) if names.funcs else b""),
+        (
+            2,
+            vec([u(f) + _name_map(names.locals[f]) for f in sorted(names.locals)])
+            if names.locals
+            else b"",
+        ),
+    )
+    for sid, body in subsections:
+        if body:
+            out.append(sid)
+            out += u(len(body))
+            out += body
     return bytes(out)
 
 

@@ -224,3 +224,20 @@ def test_instruction_offsets_after_encoding() -> None:
     decoded = decode_module(data).funcs[0].body
     assert [data[i.offset] for i in decoded] == [0x01, 0x41, 0x1A]
     assert decoded[2].offset - decoded[1].offset == 1 + len(leb(1000))
+
+
+def test_text_identifiers_become_a_name_section() -> None:
+    from engine.text import parse_wat
+
+    m = parse_wat(
+        '(module $m (func $foo (param $x i32) (local $y i64) unreachable) (export "f" (func $foo)))'
+    )
+    d = decode_module(encode_module(m))
+    assert d.names.module == "m"
+    assert d.names.funcs == {0: "foo"}
+    assert d.names.locals == {0: {0: "x", 1: "y"}}
+    assert [c.name for c in d.customs] == ["name"]
+    # A module that already carries a name section keeps it byte for byte, with no second one.
+    again = encode_module(d)
+    assert again == encode_module(m)
+    assert again.count(b"\x04name") == 1
