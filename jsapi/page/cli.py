@@ -32,6 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the WebAssembly namespace: jsapi (this project's engine) or v8 (V8's own)",
     )
+    parser.add_argument(
+        "--trace-crossings",
+        action="store_true",
+        help="at exit, print per boundary (JS/wasm/Python) the crossings, time, top functions",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,10 +58,23 @@ def run(args: argparse.Namespace) -> int:
     except (PageLoadError, EngineUnavailable) as e:
         print(f"jsapi run: {e}", file=sys.stderr)
         return 2
+    tracer = None
+    if args.trace_crossings:
+        from jsapi.bench import trace
+
+        tracer = trace.attach(page.bridge)
     with page:
         result = page.run()
+        if tracer is not None:
+            trace.finish(tracer)
+    record = result.to_json()
+    if tracer is not None:
+        if args.json:
+            record["crossings"] = tracer.to_json()
+        else:
+            print(tracer.format())
     if args.json:
-        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        print(json.dumps(record, indent=2, ensure_ascii=False))
     elif result.reason == "timeout":
         print(f"jsapi run: stopped after the {args.timeout:g} s timeout", file=sys.stderr)
     return result.status
