@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from jsapi.bench.html import render_html
-from jsapi.bench.report import format_table
+from jsapi.bench.report import format_markdown, format_table
 from jsapi.bench.session import measure
 
 HELP = "measure JS/wasm/Python crossing costs in our engine and in V8's own WebAssembly"
@@ -25,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--html", metavar="FILE", help="also write an HTML report with SVG charts")
     parser.add_argument(
         "--only", metavar="REGEX", help="only the rows whose id matches (e.g. '^call/|^loop/')"
+    )
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the table as Markdown instead"
     )
     parser.add_argument("--verbose", action="store_true", help="print each case as it runs")
 
@@ -50,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             f"V8 {m['v8']} (mini-racer {m['mini_racer']}), load {m['load_average_1m']}"
         )
         print("median per operation, ±IQR as % of the median; ours/V8 = ratio of medians\n")
-        print(format_table(report))
+        print(format_markdown(report) if args.markdown else format_table(report))
         print(f"\n{report.meta['seconds']} s")
         if args.json:
             Path(args.json).write_text(text + "\n", encoding="utf-8")

@@ -66,10 +66,12 @@ def bench_wat() -> str:
 
 
 def small_wat() -> str:
-    """A small module to instantiate: an import, a memory, a table, a global and exports."""
+    """A small module to instantiate: an import, a table, a global and exports.
+
+    No memory: a memory's cost is the allocation of its bytes, which `memory.grow` measures;
+    here it would also draw on the namespace's pool of native memories within one task."""
     return """(module
   (import "js" "f" (func $f (param i32) (result i32)))
-  (memory (export "mem") 1 16)
   (table (export "tab") 4 funcref)
   (global (export "g") (mut i32) (i32.const 7))
   (func (export "run") (param i32) (result i32) (call $f (local.get 0))))"""

@@ -191,3 +191,18 @@ def format_table(report: Report) -> str:
         out.append("errors:")
         out.extend(f"  {n}" for n in notes)
     return "\n".join(out)
+
+
+def format_markdown(report: Report) -> str:
+    """The table as Markdown (what docs/performance.md records)."""
+    head = ["crossing", "unit", *(ENGINE_TITLES[e] for e in ENGINES), "ours/V8", "reference"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * (len(head) - 3) + "---|"]
+    for row in report.rows:
+        cells = [format_cell(row.cells.get(e)) for e in ENGINES]
+        label = f"{row.group}: {row.label}"
+        out.append(
+            "| "
+            + " | ".join([label, row.unit, *cells, format_ratio(row.ratio), row.reference])
+            + " |"
+        )
+    return "\n".join(out)

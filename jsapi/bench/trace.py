@@ -200,7 +200,17 @@ def _wasm_key(args: tuple[Any, ...]) -> Any:
 
 
 def _describe(obj: Any) -> str:
-    for attr in ("name", "debug_name", "export_name"):
+    # An engine function: the name it is exported under, else its index (spec 2.5.1).
+    module = getattr(obj, "module", None)
+    index = getattr(obj, "index", None)
+    exports = getattr(module, "exports", None)
+    if isinstance(exports, dict):
+        for name, ex in exports.items():
+            if getattr(ex, "value", None) is obj:
+                return f'export "{name}"'
+    if isinstance(index, int) and index >= 0:
+        return f"func[{index}]"
+    for attr in ("name", "debug_name"):
         v = getattr(obj, attr, None)
         if isinstance(v, str) and v:
             return v
