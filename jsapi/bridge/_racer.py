@@ -30,13 +30,14 @@ _next_callback_id = _CALLBACK_ID_BASE
 class RacerContext:
     """One MiniRacer context plus a synchronous JS -> Python callback."""
 
-    def __init__(self) -> None:
+    def __init__(self, mr: MiniRacer | None = None) -> None:
         _racer_version = importlib.metadata.version("mini-racer")
         if _racer_version != REQUIRED_VERSION:
             raise RuntimeError(
                 f"jsapi.bridge needs mini-racer {REQUIRED_VERSION}, found {_racer_version}"
             )
-        self.mr: MiniRacer | None = MiniRacer()
+        # An existing context (a host realm's) may be adopted instead of a fresh one.
+        self.mr: MiniRacer | None = mr if mr is not None else MiniRacer()
         ctx = self.mr._ctx
         if ctx is None or not hasattr(ctx, "handle_callback_from_v8"):
             raise RuntimeError("mini-racer internals changed: no Context.handle_callback_from_v8")
@@ -75,10 +76,10 @@ class RacerContext:
         raw = ctx._dll.mr_make_js_callback(ctx._ctx, cid)
         return ctx._value_handle_to_python(ctx._wrap_raw_handle(raw))
 
-    def eval(self, code: str) -> Any:
+    def eval(self, code: str, timeout: float | None = None) -> Any:
         if self.mr is None:
             raise RuntimeError("the JS context is closed")
-        return self.mr.eval(code)
+        return self.mr.eval(code, timeout_sec=timeout)
 
     def value_count(self) -> int:
         return int(self._ctx.value_count())

@@ -18,6 +18,11 @@
   const u8 = new Uint8Array(sab);
   const i32 = new Int32Array(sab);
   const dv = new DataView(sab);
+  // Top-level calls from Python's main thread use their own mailbox: a service may be using the
+  // main one on the V8 thread at the very moment the main thread writes its request.
+  const topSab = new SharedArrayBuffer(INITIAL_MAILBOX, { maxByteLength: MAX_MAILBOX });
+  const topU8 = new Uint8Array(topSab);
+  const topI32 = new Int32Array(topSab);
 
   // Saved before page code can patch the prototypes it shares with us.
   const AB = ArrayBuffer, ABproto = ArrayBuffer.prototype;
@@ -26,6 +31,8 @@
   const Reflect_apply = Reflect.apply;
   const WeakSet_has = WeakSet.prototype.has, WeakSet_add = WeakSet.prototype.add;
   const pinned = new WeakSet();
+  // V8's own memory class: a realm's WebAssembly namespace may be replaced later.
+  const NativeMemory = typeof WebAssembly === "object" ? WebAssembly.Memory : undefined;
 
   function ensureCapacity(n) {
     if (n <= sab.byteLength) return;
@@ -34,6 +41,32 @@
     while (cap < n) cap *= 2;
     sab.grow(Math.min(cap, MAX_MAILBOX));
     i32[2] = sab.byteLength;
+  }
+
+  // End of a message: header, payload, then 8-byte release pairs from the 4-aligned end.
+  function messageEnd(words) { return ((HEADER + words[1] + 3) & ~3) + 8 * words[4]; }
+  // A top-level task runs only when V8 is between tasks, so no service is using the main
+  // mailbox then (services run inside JS): the request moves there and is decoded as usual.
+  function fromTop() {
+    const end = messageEnd(topI32);
+    ensureCapacity(end);
+    u8.set(topU8.subarray(0, end), 0);
+    i32[2] = sab.byteLength;
+  }
+  // The reply moves back before the task ends; the main thread reads it from the top mailbox.
+  function toTop() {
+    const end = messageEnd(i32);
+    growTop(end);
+    topU8.set(u8.subarray(0, end), 0);
+    topI32[2] = topSab.byteLength;
+  }
+  function growTop(n) {
+    if (n <= topSab.byteLength) return;
+    if (n > MAX_MAILBOX) throw new RangeError("bridge mailbox: message of " + n + " bytes is too large");
+    let cap = topSab.byteLength;
+    while (cap < n) cap *= 2;
+    topSab.grow(Math.min(cap, MAX_MAILBOX));
+    topI32[2] = topSab.byteLength;
   }
 
   // ---- JS values referenced from Python: id -> {value, count}, value -> id -------------------
@@ -381,20 +414,21 @@
     mailboxSize() { return sab.byteLength; },
     // Top-level entries used by Python outside of any served request.
     top: {
-      mailbox: sab,
-      releases() { rp = HEADER; applyReleases(); },
+      mailbox: topSab,
+      releases() { fromTop(); rp = HEADER; applyReleases(); },
       handleOf(code) {
         const value = (0, eval)(code);
         pos = 0; attachments = []; attachBytes = 0;
         put(new ByRef(value));
         flush(R_RET, 0);
+        toTop();
         return 0;
       },
-      grow(n) { ensureCapacity(n); return sab.byteLength; },
+      grow(n) { growTop(n); return topSab.byteLength; },
       define(name, id, raw) { internal.define(name, id, raw); return 0; },
       load(source) { internal.load(source); return 0; },
-      // Returns the buffer itself (Python makes its view of it) and leaves in the mailbox the
-      // owner to keep alive, the kind of buffer and its maximum length.
+      // Returns the buffer itself (Python makes its view of it) and leaves in the top mailbox
+      // the owner to keep alive, the kind of buffer and its maximum length.
       pin(code) {
         const value = (0, eval)(code);
         let buf = value, kind, max = null;
@@ -412,22 +446,28 @@
         pos = 0; attachments = []; attachBytes = 0;
         put([new ByRef(value), kind, max]);
         flush(R_RET, 0);
+        toTop();
         return buf;
       },
       call() {
+        fromTop();
         applyReleases();
         rp = HEADER;
         pos = 0;
+        let op = R_RET;
         try {
           const [fn, thisArg, args] = get();
           const result = Reflect_apply(fn, thisArg, args);
+          // The call may have crossed into Python: encoding starts afresh.
+          pos = 0; attachments = []; attachBytes = 0;
           put(result);
-          flush(R_RET, 0);
         } catch (e) {
           pos = 0; attachments = []; attachBytes = 0;
           put(thrownInfo(e));
-          flush(R_THROW_JS, 0);
+          op = R_THROW_JS;
         }
+        flush(op, 0);
+        toTop();
         return 0;
       },
     },

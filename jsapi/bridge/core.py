@@ -6,6 +6,11 @@ reply. A service that needs to call JS (``Bridge.call_js``) writes a "call JS" r
 out of its greenlet; JS performs the call (which may request more services, to any depth) and
 sends the result or the thrown value back, which resumes the suspended greenlet. Python never
 touches the isolate from inside a callback: that would deadlock.
+
+Top-level calls (``eval``, ``call``, ``handle``...) come from other Python threads while V8 may
+still be running timers and microtasks that call services on the V8 thread, so they never touch
+the mailbox those services use: their requests and replies travel in a second mailbox that only
+the calling thread and the JS side of the top-level task use (``bridge.js``: ``fromTop``/``toTop``).
 """
 
 from __future__ import annotations
@@ -13,15 +18,17 @@ from __future__ import annotations
 import json
 import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from greenlet import GreenletExit, getcurrent, greenlet
+from py_mini_racer import JSTimeoutException
 
 from jsapi.bridge._racer import RacerContext, buffer_address, view_at
-from jsapi.bridge.errors import BridgeError, JSError, ThrowJS
+from jsapi.bridge.errors import BridgeError, BridgeTimeout, JSError, ThrowJS
 from jsapi.bridge.values import UNDEFINED, Codec, HandleTable, JSHandle, PyTable
 
 HEADER = 32
@@ -48,12 +55,16 @@ class Bridge:
         key: str = "__jsapiBridge",
         initial_mailbox: int = 1 << 16,
         max_mailbox: int = 1 << 30,
+        racer: Any = None,
     ) -> None:
         self.key = key
-        self._racer = RacerContext()
+        # ``racer``: an existing MiniRacer to serve (e.g. a host realm's); a fresh one otherwise.
+        self._racer = RacerContext(racer)
         self.handles = HandleTable()
         self.pyobjs = PyTable()
         self.codec = Codec(self.handles, self.pyobjs)
+        # Binaries in top-level replies are copied: the top mailbox is reused by the next call.
+        self._top_codec = Codec(self.handles, self.pyobjs, copy_attachments=True)
         self.error_types: dict[type[BaseException], str] = {
             TypeError: "TypeError",
             RecursionError: "RangeError",
@@ -62,9 +73,11 @@ class Bridge:
         self._suspended: dict[int, greenlet] = {}
         self._next_token = 1
         self._pending: tuple[int, int, bytes] | None = None
-        self._active = 0
         self._closed = False
-        self._main_thread = threading.get_ident()
+        # Serialises top-level calls of different threads (they share the top mailbox). Never
+        # taken on the V8 thread, so holding it while V8 works cannot deadlock.
+        self._top_lock = threading.Lock()
+        self._top_owner: int | None = None
         source = resources.files("jsapi.bridge").joinpath("bridge.js").read_text("utf-8")
         install = self._racer.eval(f"{source}({json.dumps(key)}, {max_mailbox}, {initial_mailbox})")
         mailbox = install(self._racer.make_callback(self._serve))
@@ -79,31 +92,90 @@ class Bridge:
         self._top: dict[str, Any] = {
             n: top(n) for n in ("call", "handleOf", "releases", "grow", "define", "load", "pin")
         }
+        top_box = top("mailbox")
+        self._top_keep = top_box
+        self._top_addr = buffer_address(top_box)
+        self._top_mv: memoryview = view_at(self._top_addr, len(top_box))
+        self._top_codec.mailbox = self._top_mv
 
     # ---- top level: Python drives (start-up, tear-down, tests) ----------------------------------
 
     def _check_top(self) -> None:
         if self._closed:
             raise BridgeError("the bridge is closed")
-        if self._active or threading.get_ident() == self._racer.v8_thread:
+        if threading.get_ident() == self._racer.v8_thread:
+            # A service runs inside a V8 task: a new task could only start after it returns.
             raise BridgeError("cannot drive JS from Python while serving a JS request")
+        if self._top_owner == threading.get_ident():
+            raise BridgeError("a top-level call is already in progress on this thread")
+
+    @contextmanager
+    def _top_call(self) -> Iterator[None]:
+        """Checks and serialises one top-level operation (any thread but V8's)."""
+        self._check_top()
+        with self._top_lock:
+            self._top_owner = threading.get_ident()
+            try:
+                if self._closed:
+                    raise BridgeError("the bridge is closed")
+                yield
+            finally:
+                self._top_owner = None
 
     def _flush_top(self) -> None:
         if self.handles.pending:
-            self._write(0, 0, b"")
+            self._write_top(b"")
             self._top["releases"]()
 
-    def eval(self, code: str) -> Any:
-        """Evaluates a script (start-up and tear-down; hundreds of microseconds per call)."""
-        self._check_top()
-        self._flush_top()
-        return self._racer.eval(code)
+    def _write_top(self, payload: bytes) -> None:
+        """Writes a top-level request (and pending handle releases) into the top mailbox."""
+        rel = self.handles.take_pending(_MAX_RELEASES)
+        need = _align(HEADER + len(payload), 4) + 8 * len(rel)
+        mv = self._refresh_top()
+        if need > len(mv):
+            self._top["grow"](need)
+            mv = self._refresh_top()
+        n = len(payload)
+        mv[HEADER : HEADER + n] = payload
+        at = _align(HEADER + n, 4)
+        for hid, count in rel:
+            struct.pack_into("<ii", mv, at, hid, count)
+            at += 8
+        _HDR.pack_into(mv, 0, 0, n, len(mv), 0, len(rel), n)
 
-    def load_js(self, path: str | Path) -> Any:
+    def _refresh_top(self) -> memoryview:
+        cap = struct.unpack_from("<i", self._top_mv, 8)[0]
+        if cap > len(self._top_mv):
+            self._top_mv = view_at(self._top_addr, cap)
+            self._top_codec.mailbox = self._top_mv
+        return self._top_mv
+
+    def _timed(self, run: Callable[[], Any], timeout: float | None) -> Any:
+        if timeout is None:
+            return run()
+        try:
+            return run()
+        except JSTimeoutException as exc:
+            raise BridgeTimeout(
+                f"JavaScript did not finish within {timeout} s and was terminated"
+            ) from exc
+
+    def eval(self, code: str, *, timeout: float | None = None) -> Any:
+        """Evaluates a script (start-up and tear-down; hundreds of microseconds per call).
+
+        ``timeout`` (seconds, counted from the call, so including any wait for V8 to finish
+        the task it is running) terminates the script and raises ``BridgeTimeout``; the
+        bridge stays usable."""
+        with self._top_call():
+            self._flush_top()
+            return self._timed(lambda: self._racer.eval(code, timeout), timeout)
+
+    def load_js(self, path: str | Path, *, timeout: float | None = None) -> Any:
         """Runs a .js file as the body of ``function (bridge) {...}``, ``bridge`` being the
         internal object (``bridge.services.<name>(...)`` calls an exposed service)."""
-        self._check_top()
-        return self._top["load"](Path(path).read_text("utf-8"))
+        source = Path(path).read_text("utf-8")
+        with self._top_call():
+            return self._timed(lambda: self._top["load"](source, timeout_sec=timeout), timeout)
 
     def expose(self, name: str, handler: Callable[..., Any], *, raw: bool = False) -> None:
         """Makes ``bridge.services[name]`` a synchronous JS function served by ``handler``.
@@ -111,37 +183,33 @@ class Bridge:
         msgpack services get the decoded JS arguments and return a value; raw services get a
         memoryview of the request bytes and return a bytes-like reply, which JS receives as a
         Uint8Array view of the mailbox (valid until the next crossing)."""
-        self._check_top()
-        sid = len(self._services) + 1
-        self._services[sid] = (name, handler, raw)
-        self._top["define"](name, sid, raw)
+        with self._top_call():
+            sid = len(self._services) + 1
+            self._services[sid] = (name, handler, raw)
+            self._top["define"](name, sid, raw)
 
     def handle(self, expr: str) -> JSHandle:
         """A handle to the value of a JS expression."""
-        self._check_top()
-        self._flush_top()
-        self._top["handleOf"](expr)
-        return self._read_top_reply()
+        with self._top_call():
+            self._flush_top()
+            self._top["handleOf"](expr)
+            return self._read_top_reply()
 
     def call(self, fn: JSHandle, *args: Any, this: Any = UNDEFINED) -> Any:
         """Calls a JS function from the top level (outside of any served request)."""
         cur = getcurrent()
         if isinstance(cur, _Request) and cur.bridge is self:
             return self.call_js(fn, *args, this=this)
-        self._check_top()
-        payload = self.codec.pack([fn, this, list(args)])
-        if HEADER + len(payload) + 8 * len(self.handles.pending) > len(self._mv):
-            self._top["grow"](HEADER + len(payload) + 8 * len(self.handles.pending) + 64)
-            self._refresh()
-        self._write(0, 0, payload)
-        self._top["call"]()
-        return self._read_top_reply()
+        with self._top_call():
+            self._write_top(self._top_codec.pack([fn, this, list(args)]))
+            self._top["call"]()
+            return self._read_top_reply()
 
     def _read_top_reply(self) -> Any:
-        mv = self._refresh()
+        mv = self._refresh_top()
         op, _total, _cap, _arg, nrel, msglen = _HDR.unpack_from(mv, 0)
         self._apply_py_releases(mv, nrel)
-        value = self.codec.unpack(mv[HEADER : HEADER + msglen], _align(HEADER + msglen, 8))
+        value = self._top_codec.unpack(mv[HEADER : HEADER + msglen], _align(HEADER + msglen, 8))
         if op == R_THROW_JS:
             raise self._thrown(value)
         return value
@@ -149,11 +217,12 @@ class Bridge:
     def acquire_view(self, expr: str) -> Any:
         from jsapi.bridge.views import BufferView
 
-        self._check_top()
-        buf = self._top["pin"](expr)
-        if not isinstance(buf, memoryview):
-            raise BridgeError(f"not a buffer: {expr}")
-        owner, kind, maximum = self._read_top_reply()
+        with self._top_call():
+            self._flush_top()
+            buf = self._top["pin"](expr)
+            if not isinstance(buf, memoryview):
+                raise BridgeError(f"not a buffer: {expr}")
+            owner, kind, maximum = self._read_top_reply()
         return BufferView(self, owner, buffer_address(buf), len(buf), kind, maximum)
 
     def close(self) -> None:
@@ -203,8 +272,9 @@ class Bridge:
         mv = self._mv
         n = len(payload)
         mv[HEADER : HEADER + n] = payload
-        rel = self.handles.take_pending(_MAX_RELEASES)
         at = _align(HEADER + n, 4)
+        # Releases queued since ``_reply`` measured the message wait for the next one.
+        rel = self.handles.take_pending(min(_MAX_RELEASES, (len(mv) - at) >> 3))
         for hid, count in rel:
             struct.pack_into("<ii", mv, at, hid, count)
             at += 8
@@ -266,7 +336,6 @@ class Bridge:
         return JSError(value, text)
 
     def _run(self, op: int, sid: int, total: int, msglen: int) -> None:
-        self._active += 1
         try:
             _name, handler, raw = self._services[sid]
             mv = self._mv
@@ -280,8 +349,6 @@ class Bridge:
             raise
         except BaseException as exc:  # noqa: BLE001
             self._reply_error(exc)
-        finally:
-            self._active -= 1
 
     def _reply_error(self, exc: BaseException) -> None:
         try:

@@ -1,0 +1,65 @@
+"""The pool of native V8 memories that back WebAssembly.Memory objects (docs/jsapi.md).
+
+A Python view of a JS buffer can only be acquired at a top-level point (bridge invariant 6),
+but memories are created inside served requests (a constructor, an instantiation). So native
+memories of 0 pages are created and viewed ahead of time; taking one is synchronous, and growing
+it (bridge.call_js -> Memory.prototype.grow) keeps its address, because V8 reserves the whole
+address range of a 64-bit wasm memory up front (measured: same base address after growing
+0 -> 2 pages, 1 -> 101 pages, for i32, i64 and shared memories). The view is then lengthened at
+the same address (BufferView.resize). Refill happens only at top-level points.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from jsapi.bridge import BufferView
+
+if TYPE_CHECKING:
+    from jsapi.bridge import Bridge
+
+# What a native memory of each kind is created with: shared memories must declare a maximum,
+# so they reserve the largest (4 GiB); the engine enforces the spec maximum itself.
+NATIVE_DESCRIPTORS = {
+    "i32": "{initial: 0}",
+    "i64": "{initial: 0n, address: 'i64'}",
+    "shared": "{initial: 0, maximum: 65536, shared: true}",
+}
+DEFAULT_SIZES = {"i32": 48, "i64": 8, "shared": 8}
+
+
+class PoolExhausted(Exception):
+    pass
+
+
+class MemoryPool:
+    def __init__(self, bridge: Bridge, sizes: dict[str, int] | None = None) -> None:
+        self.bridge = bridge
+        self.sizes = dict(DEFAULT_SIZES if sizes is None else sizes)
+        self.entries: dict[str, deque[BufferView]] = {k: deque() for k in NATIVE_DESCRIPTORS}
+        self.taken = 0
+
+    def refill(self) -> int:
+        """Tops every kind up to its target size; top level only. Returns how many were made."""
+        made = 0
+        slot = f"globalThis[{self.bridge.key!r}].wasm.poolSlot"
+        for kind, target in self.sizes.items():
+            queue = self.entries[kind]
+            while len(queue) < target:
+                desc = NATIVE_DESCRIPTORS[kind]
+                self.bridge.eval(f"{slot} = new ({slot}Ctor)({desc}); 0")
+                queue.append(self.bridge.acquire_view(slot))
+                made += 1
+        self.bridge.eval(f"{slot} = undefined; 0")
+        return made
+
+    def take(self, kind: str) -> BufferView:
+        queue = self.entries[kind]
+        if not queue:
+            raise PoolExhausted(kind)
+        self.taken += 1
+        return queue.popleft()
+
+    def available(self, kind: str) -> int:
+        return len(self.entries[kind])

@@ -1,0 +1,60 @@
+"""Installing the WebAssembly namespace into a bridge context or a host realm."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from jsapi.bridge import Bridge
+from jsapi.webassembly.pool import MemoryPool
+from jsapi.webassembly.service import Services
+
+# Load order: each file attaches to the internal object the previous ones built.
+JS_FILES = (
+    "webidl.js",
+    "errors.js",
+    "module.js",
+    "memory.js",
+    "table.js",
+    "global.js",
+    "tag.js",
+    "instance.js",
+    "namespace.js",
+)
+
+
+class WebAssemblyNamespace:
+    """Our `WebAssembly` namespace, installed in one V8 context."""
+
+    def __init__(self, bridge: Bridge, pool_sizes: dict[str, int] | None = None) -> None:
+        self.bridge = bridge
+        pkg = resources.files("jsapi.webassembly")
+        # The services must exist before the JS that calls them is loaded.
+        bridge.eval(f"globalThis[{bridge.key!r}].wasm = undefined; 0")
+        for name in JS_FILES[:1]:
+            bridge.load_js(str(pkg.joinpath(name)))
+        self.pool = MemoryPool(bridge, pool_sizes)
+        for name in JS_FILES[1:-1]:
+            bridge.load_js(str(pkg.joinpath(name)))
+        self.services = Services(bridge, self.pool)
+        self.services.expose_all()
+        bridge.load_js(str(pkg.joinpath(JS_FILES[-1])))
+        self.pool.refill()
+
+    def refill(self) -> int:
+        """Top level only: tops the memory pool up again."""
+        return self.pool.refill()
+
+
+def install_webassembly(target: Any, pool_sizes: dict[str, int] | None = None) -> WebAssemblyNamespace:
+    """Replaces the realm's `WebAssembly` with the engine-backed namespace.
+
+    ``target`` is a ``Bridge`` or a host realm (anything with a MiniRacer ``racer``): a bridge
+    is attached to the realm's context, and kept on the realm as ``realm.webassembly``.
+    """
+    if isinstance(target, Bridge):
+        return WebAssemblyNamespace(target, pool_sizes)
+    bridge = Bridge(racer=target.racer)
+    ns = WebAssemblyNamespace(bridge, pool_sizes)
+    target.webassembly = ns
+    return ns
