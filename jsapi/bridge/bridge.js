@@ -432,7 +432,7 @@
       pin(code) {
         const value = (0, eval)(code);
         let buf = value, kind, max = null;
-        if (typeof WebAssembly === "object" && value instanceof WebAssembly.Memory) {
+        if (NativeMemory !== undefined && value instanceof NativeMemory) {
           buf = value.buffer; kind = "wasm";
         } else if (value instanceof SharedArrayBuffer) {
           kind = "sab"; max = value.growable ? value.maxByteLength : value.byteLength;
