@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from jsapi.bench import modules
+from jsapi.bench.agents import measure_agents
 from jsapi.bench.cases import AGENT_ROWS, GROUP_AGENTS, Case, cases
 from jsapi.bench.pybench import EngineBench, engine_case_ids
 from jsapi.bench.report import Missing, Report, Row
@@ -162,14 +163,6 @@ def _missing(reply: dict[str, Any]) -> Missing:
 _HOST_KINDS = frozenset(["bridge.raw", "bridge.msgpack", "bridge.nested", "clone"])
 
 
-def _agents_reason() -> str:
-    try:
-        importlib.import_module("jsapi.workers")
-    except ModuleNotFoundError:
-        return f"{NOT_YET} (jsapi.workers)"
-    return "workers exist, but the bench does not drive them yet"
-
-
 def measure(
     quick: bool = False,
     *,
@@ -201,11 +194,19 @@ def measure(
             if py is not None:
                 raw[(case.id, "engine.api")] = _collect_py(py, case, settings)
     rows = _rows(catalog, raw)
-    reason = _agents_reason()
-    for row_id, label, reference in AGENT_ROWS:
-        if only is None or only(row_id):
+    wanted = [r for r in AGENT_ROWS if only is None or only(r[0])]
+    if wanted:
+        if progress is not None:
+            progress("agents")
+        agents = measure_agents(settings, quick)
+        for row_id, label, reference in wanted:
             row = Row(row_id, GROUP_AGENTS, label, "ns/round trip", reference)
-            row.cells = {"jsapi": Missing("na", reason), "v8": Missing("na", reason)}
+            got = agents.get(row_id, Missing("error", "not measured"))
+            # The page's own engine carries the row; V8's wasm has no part in a round trip.
+            row.cells = {
+                "jsapi": got.measurement() if isinstance(got, Samples) else got,
+                "v8": Missing("na", "an agent crossing: the host carries it, not the engine"),
+            }
             rows.append(row)
     meta = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
