@@ -4,7 +4,7 @@ See docs/bridge.md for the design and its invariants.
 """
 
 from jsapi.bridge.core import Bridge
-from jsapi.bridge.errors import BridgeError, JSError, ThrowJS
+from jsapi.bridge.errors import BridgeError, BridgeTimeout, JSError, ThrowJS
 from jsapi.bridge.values import UNDEFINED, BigInt, JSHandle
 from jsapi.bridge.views import BufferView
 
@@ -13,6 +13,7 @@ __all__ = [
     "BigInt",
     "Bridge",
     "BridgeError",
+    "BridgeTimeout",
     "BufferView",
     "JSError",
     "JSHandle",

@@ -9,6 +9,10 @@ class BridgeError(RuntimeError):
     """Misuse of the bridge (e.g. evaluating JS while serving a JS request, or after close)."""
 
 
+class BridgeTimeout(BridgeError, TimeoutError):
+    """A top-level script ran past its ``timeout``; V8 terminated it."""
+
+
 class JSError(Exception):
     """A JS value thrown by JS code that Python called.
 

@@ -77,12 +77,17 @@ class JSHandle:
 
 class HandleTable:
     """Python side of the JS handle table. Releases are queued, never sent from a finalizer:
-    they ride on the next crossing."""
+    they ride on the next crossing.
+
+    Used from two threads (services on the V8 thread, top-level calls on others); the locks
+    are held only for dictionary and queue updates, never across a crossing. They are
+    re-entrant because a collection inside ``get`` may run a release callback there."""
 
     def __init__(self) -> None:
         self._live: dict[int, weakref.ref[JSHandle]] = {}
         self.pending: deque[tuple[int, int]] = deque()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._take_lock = threading.Lock()
 
     def get(self, hid: int) -> JSHandle:
         with self._lock:
@@ -96,10 +101,13 @@ class HandleTable:
             pending = self.pending
             live = self._live
 
+            lock = self._lock
+
             def released(r: weakref.ref[JSHandle], hid: int = hid, cell: list[int] = cell) -> None:
                 pending.append((hid, cell[0]))
-                if live.get(hid) is r:
-                    del live[hid]
+                with lock:
+                    if live.get(hid) is r:
+                        del live[hid]
 
             self._live[hid] = weakref.ref(h, released)
             return h
@@ -108,9 +116,14 @@ class HandleTable:
         return sum(1 for r in list(self._live.values()) if r() is not None)
 
     def take_pending(self, limit: int) -> list[tuple[int, int]]:
+        """Up to ``limit`` queued releases; each one is taken by exactly one caller."""
+        pending = self.pending
+        if not pending:
+            return []
         out: list[tuple[int, int]] = []
-        while self.pending and len(out) < limit:
-            out.append(self.pending.popleft())
+        with self._take_lock:
+            while pending and len(out) < limit:
+                out.append(pending.popleft())
         return out
 
 
@@ -122,43 +135,54 @@ class PyTable:
         self._objs: dict[int, list[Any]] = {}
         self._ids: dict[int, int] = {}
         self._next = 1
+        # Services (V8 thread) and top-level calls (other threads) both send and release.
+        self._lock = threading.Lock()
 
     def put(self, obj: Any) -> int:
-        pid = self._ids.get(id(obj))
-        if pid is None:
-            pid = self._next
-            self._next += 1
-            self._ids[id(obj)] = pid
-            self._objs[pid] = [obj, 0]
-        self._objs[pid][1] += 1
-        return pid
+        with self._lock:
+            pid = self._ids.get(id(obj))
+            if pid is None:
+                pid = self._next
+                self._next += 1
+                self._ids[id(obj)] = pid
+                self._objs[pid] = [obj, 0]
+            self._objs[pid][1] += 1
+            return pid
 
     def get(self, pid: int) -> Any:
         return self._objs[pid][0]
 
     def release(self, pid: int, n: int) -> None:
-        entry = self._objs.get(pid)
-        if entry is None:
-            return
-        entry[1] -= n
-        if entry[1] <= 0:
-            del self._objs[pid]
-            del self._ids[id(entry[0])]
+        with self._lock:
+            entry = self._objs.get(pid)
+            if entry is None:
+                return
+            entry[1] -= n
+            if entry[1] <= 0:
+                del self._objs[pid]
+                del self._ids[id(entry[0])]
 
     def __len__(self) -> int:
         return len(self._objs)
 
     def clear(self) -> None:
-        self._objs.clear()
-        self._ids.clear()
+        with self._lock:
+            self._objs.clear()
+            self._ids.clear()
 
 
 class Codec:
-    def __init__(self, handles: HandleTable, pyobjs: PyTable) -> None:
+    """One per mailbox (``attach_base`` and ``mailbox`` belong to the message being decoded).
+    ``copy_attachments``: large binaries arrive as ``bytes`` rather than views of the mailbox."""
+
+    def __init__(
+        self, handles: HandleTable, pyobjs: PyTable, *, copy_attachments: bool = False
+    ) -> None:
         self.handles = handles
         self.pyobjs = pyobjs
         self.attach_base = 0
         self.mailbox: memoryview = memoryview(b"")
+        self.copy_attachments = copy_attachments
 
     def _default(self, obj: Any) -> Any:
         if isinstance(obj, JSHandle):
@@ -192,7 +216,8 @@ class Codec:
             return self.pyobjs.get(int.from_bytes(data, "big"))
         if code == EXT_ATTACH:
             off = self.attach_base + int.from_bytes(data[:4], "big")
-            return self.mailbox[off : off + int.from_bytes(data[4:], "big")]
+            view = self.mailbox[off : off + int.from_bytes(data[4:], "big")]
+            return bytes(view) if self.copy_attachments else view
         return msgpack.ExtType(code, data)
 
     def pack(self, value: Any) -> bytes:
