@@ -132,6 +132,12 @@ function serializeInner(value, transferList) {
       for (const key of Object.keys(v)) props.push(key, enc(userGet(v, key)));
       return ref;
     }
+    // Host-defined serializable and transferable objects (postMessage: message ports, wasm
+    // modules, shared memories): a hook returns undefined for a value it does not own.
+    for (let h = 0; h < web.cloneHooks.length; h++) {
+      const data = web.cloneHooks[h].serialize(v);
+      if (data !== undefined) return add(v, ["Host", h, data]);
+    }
     if (brand(Boolean.prototype.valueOf, v)) return add(v, ["Boolean", Boolean.prototype.valueOf.call(v)]);
     if (brand(Number.prototype.valueOf, v)) return add(v, ["Number", Number.prototype.valueOf.call(v)]);
     if (brand(BigInt.prototype.valueOf, v)) return add(v, ["BigInt", BigInt.prototype.valueOf.call(v).toString()]);
@@ -251,6 +257,7 @@ function deserialize(record) {
       case "RegExp": v = new RegExp(o[1], o[2]); break;
       case "ArrayBuffer": v = bufferCopy(o[1]); break;
       case "SharedArrayBuffer": v = o[1]; break;
+      case "Host": v = web.cloneHooks[o[1]].deserialize(o[2]); break;
       case "Transferred": v = transfers[o[1]]; break;
       case "DataView": made[i] = v = new DataView(dec(o[1]), o[2], o[3]); break;
       case "TypedArray": {
@@ -310,6 +317,7 @@ function bufferCopy(b) {
   return b instanceof ArrayBuffer ? b : web.copyBytes(b).buffer;
 }
 
+web.cloneHooks = [];
 web.serialize = serialize;
 web.deserialize = deserialize;
 web.structuredClone = (value) => deserialize(serialize(value));
