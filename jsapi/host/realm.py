@@ -17,14 +17,10 @@ from typing import TYPE_CHECKING, Any
 from py_mini_racer import MiniRacer
 from py_mini_racer._exc import JSEvalException, JSTimeoutException
 
-from jsapi.bridge.errors import BridgeError
 from jsapi.host.engines import install_engine as install_namespace
 
 if TYPE_CHECKING:
     from jsapi.bridge import Bridge
-
-# Seconds a top-level call waits for V8 to finish serving a request queued by a previous one.
-BRIDGE_BUSY_WAIT = 5.0
 
 # Order matters: each script attaches to the namespace the previous ones created.
 HOST_SCRIPTS = (
@@ -110,17 +106,7 @@ class Realm:
         """Evaluate host-internal JavaScript; exceptions propagate to Python."""
         if self.bridge is None:
             return self.racer.eval(code)
-        # V8 runs the microtasks an eval queued after the eval has returned; while one of them
-        # is being served by Python the bridge refuses a new top-level call. Wait it out.
-        waited = 0.0
-        while True:
-            try:
-                return self.bridge.eval(code)
-            except BridgeError:
-                if self.bridge.closed or waited >= BRIDGE_BUSY_WAIT:
-                    raise
-            time.sleep(0.0005)
-            waited += 0.0005
+        return self.bridge.eval(code)
 
     def run_script(self, source: str, filename: str) -> ScriptError | None:
         """Run a classic script; an uncaught exception is reported at the global (HTML 8.1.4.4).

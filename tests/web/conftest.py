@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from jsapi.bridge import Bridge, BridgeError
+from jsapi.bridge import Bridge
 from jsapi.web import install
 
 PAGE = "http://localhost/dir/page.html?q=1#top"
@@ -44,14 +44,9 @@ class Page:
         )
         deadline = time.monotonic() + timeout
         while True:
-            try:
-                state = self.bridge.eval(
-                    "globalThis.__done === undefined ? null : JSON.stringify(__done)"
-                )
-            except BridgeError:
-                # Microtasks and timers of the previous script may still be running on the V8
-                # thread (serving a request); the bridge refuses to drive JS meanwhile.
-                state = None
+            state = self.bridge.eval(
+                "globalThis.__done === undefined ? null : JSON.stringify(__done)"
+            )
             if state is not None:
                 done = json.loads(state)
                 if not done["ok"]:
