@@ -37,11 +37,6 @@ class Samples:
     def measurement(self) -> Measurement:
         return Measurement.of(self.per_op_ns, self.ops, self.bytes_per_op)
 
-    def minus(self, base: Samples) -> Measurement:
-        """Sample-by-sample difference (the loop with a call minus the bare loop)."""
-        diffs = [max(a - b, 0.0) for a, b in zip(self.per_op_ns, base.per_op_ns)]
-        return Measurement.of(diffs, self.ops)
-
 
 def collect(
     sample: SampleFn,
@@ -50,7 +45,11 @@ def collect(
     max_n: int | None = None,
     units: float = 1.0,
     bytes_per_op: int = 0,
+    base: SampleFn | None = None,
 ) -> Samples | Missing:
+    """With `base`, each sample is the case minus the baseline timed right after it at the same
+    n (paired, so a change of machine load between them mostly cancels); calibration uses the
+    case alone."""
     target = settings.target_ms * 1e6
     n = 1
     limit = max_n if max_n is not None else 1 << 40
@@ -70,5 +69,10 @@ def collect(
         t = sample(n)
         if isinstance(t, Missing):
             return t
+        if base is not None:
+            b = base(n)
+            if isinstance(b, Missing):
+                return b
+            t = max(t - b, 0.0)
         values.append(t / n / units)
     return Samples(values, n, bytes_per_op)

@@ -119,31 +119,50 @@ class JSHarness:
         text = ", ".join(json.dumps(a) for a in args)
         return self.bridge.eval(f"globalThis[{json.dumps(self.bridge.key)}].bench.{method}({text})")
 
-    def run_case(self, case: Case, engine: str, settings: Settings, quick: bool) -> Any:
+    def run_case(
+        self, case: Case, engine: str, settings: Settings, quick: bool, base: Case | None = None
+    ) -> Any:
         if engine == "jsapi" and self.jsapi_reason and case.kind not in _HOST_KINDS:
             return Missing("na", self.jsapi_reason)
+        keys: list[str] = []
+        try:
+            opened = self._open(case, engine, quick, keys)
+            if isinstance(opened, Missing):
+                return opened
+            sample, info = opened
+            base_sample = None
+            if base is not None:
+                opened_base = self._open(base, engine, quick, keys)
+                if isinstance(opened_base, Missing):
+                    return opened_base
+                base_sample = opened_base[0]
+            units = float(info["units"])
+            per_byte = case.unit.endswith("KiB") or case.kind == "clone"
+            return collect(
+                sample,
+                settings,
+                max_n=info.get("maxN"),
+                units=1.0 if per_byte else units,
+                bytes_per_op=int(units) if per_byte else 0,
+                base=base_sample,
+            )
+        finally:
+            for key in keys:
+                self._call("close", key)
+
+    def _open(self, case: Case, engine: str, quick: bool, keys: list[str]) -> Any:
         key = f"{case.id}@{engine}"
         opened = json.loads(self._call("open", key, case.kind, engine, case.a, case.b, quick))
         if not opened.get("ok"):
             return _missing(opened)
+        keys.append(key)
 
         def sample(n: int) -> float | Missing:
             out = json.loads(self._call("sample", key, n, self.overhead))
             self._between_tasks()
             return float(out["ns"]) if "ns" in out else _missing(out)
 
-        try:
-            units = float(opened["units"])
-            per_byte = case.unit.endswith("KiB") or case.kind == "clone"
-            return collect(
-                sample,
-                settings,
-                max_n=opened.get("maxN"),
-                units=1.0 if per_byte else units,
-                bytes_per_op=int(units) if per_byte else 0,
-            )
-        finally:
-            self._call("close", key)
+        return sample, opened
 
     def _between_tasks(self) -> None:
         # What the event loop does between tasks: the namespace refills its memory pool.
@@ -174,13 +193,15 @@ def measure(
     started = time.monotonic()
     catalog = [c for c in cases(quick) if only is None or only(c.id)]
     raw: dict[tuple[str, str], Any] = {}
+    by_id = {c.id: c for c in cases(quick)}
     harness = JSHarness()
     try:
         for case in catalog:
             for engine in case.js_engines:
                 if progress is not None:
                     progress(f"{case.id} [{engine}]")
-                raw[(case.id, engine)] = harness.run_case(case, engine, settings, quick)
+                base = by_id.get(case.base) if case.base else None
+                raw[(case.id, engine)] = harness.run_case(case, engine, settings, quick, base)
         jsapi_reason = harness.jsapi_reason
     finally:
         harness.close()
@@ -191,8 +212,9 @@ def measure(
             if progress is not None:
                 progress(f"{case.id} [engine.api]")
             py = engine_bench.case(case.id)
+            base = engine_bench.case(case.base) if case.base else None
             if py is not None:
-                raw[(case.id, "engine.api")] = _collect_py(py, case, settings)
+                raw[(case.id, "engine.api")] = _collect_py(py, settings, base)
     rows = _rows(catalog, raw)
     wanted = [r for r in AGENT_ROWS if only is None or only(r[0])]
     if wanted:
@@ -221,7 +243,7 @@ def measure(
     return Report(meta, rows)
 
 
-def _collect_py(py: Any, case: Case, settings: Settings) -> Any:
+def _py_sampler(py: Any) -> Callable[[int], float]:
     def sample(n: int) -> float:
         if py.prepare is not None:
             py.prepare()
@@ -229,8 +251,13 @@ def _collect_py(py: Any, case: Case, settings: Settings) -> Any:
         py.run(n)
         return float(time.perf_counter_ns() - t0)
 
+    return sample
+
+
+def _collect_py(py: Any, settings: Settings, base: Any = None) -> Any:
+    paired = _py_sampler(base) if base is not None else None
     try:
-        return collect(sample, settings, max_n=py.max_n, units=py.units)
+        return collect(_py_sampler(py), settings, max_n=py.max_n, units=py.units, base=paired)
     except Exception as e:  # noqa: BLE001
         return Missing("error", f"{type(e).__name__}: {e}")
 
@@ -247,11 +274,7 @@ def _rows(catalog: list[Case], raw: dict[tuple[str, str], Any]) -> list[Row]:
                 if engine == "v8" and case.v8_na:
                     row.cells[engine] = Missing("na", case.v8_na)
                 continue
-            if isinstance(got, Samples) and case.base:
-                base = raw.get((case.base, engine))
-                missing = Missing("error", "no baseline")
-                row.cells[engine] = got.minus(base) if isinstance(base, Samples) else missing
-            elif isinstance(got, Samples):
+            if isinstance(got, Samples):
                 row.cells[engine] = got.measurement()
             else:
                 row.cells[engine] = got

@@ -28,15 +28,6 @@ def test_throughput_from_bytes_per_operation() -> None:
     assert "mb_per_s" not in Measurement.of([1.0], 1).to_json()
 
 
-def test_derived_rows_subtract_sample_by_sample() -> None:
-    call = Samples([10.0, 12.0, 11.0], ops=100)
-    base = Samples([2.0, 3.0, 20.0], ops=100)
-    m = call.minus(base)
-    # The third difference is negative noise: clamped at zero, never a negative cost.
-    assert sorted([m.q1_ns, m.median_ns, m.q3_ns]) == [m.q1_ns, m.median_ns, m.q3_ns]
-    assert m.median_ns == 8.0
-
-
 def test_ratio_only_when_both_engines_measured() -> None:
     row = Row("x", "g", "x", cells={"jsapi": Measurement.of([300.0], 1)})
     assert row.ratio is None
@@ -57,6 +48,21 @@ class FakeClock:
     def __call__(self, n: int) -> float:
         self.calls.append(n)
         return n * self.per_op
+
+
+def test_paired_baseline_is_subtracted_per_sample() -> None:
+    case = FakeClock(30.0)
+    base = FakeClock(10.0)
+    got = collect(case, Settings(target_ms=0.5, samples=3), base=base)
+    assert isinstance(got, Samples)
+    assert got.per_op_ns == [20.0] * 3
+    # The baseline runs only for the samples, right after each case sample, at the same n.
+    assert base.calls == [got.ops] * 3
+
+
+def test_paired_baseline_never_makes_a_negative_cost() -> None:
+    got = collect(FakeClock(10.0), Settings(target_ms=0.5, samples=2), base=FakeClock(12.0))
+    assert isinstance(got, Samples) and got.per_op_ns == [0.0, 0.0]
 
 
 def test_collect_calibrates_to_the_target() -> None:

@@ -119,3 +119,39 @@ def test_distinct_keys_are_capped() -> None:
     assert len(tracer.functions[trace.JS_TO_PY]) == trace.MAX_KEYS + 1
     assert tracer.functions[trace.JS_TO_PY]["(others)"].count == 10
     assert tracer.boundaries[trace.JS_TO_PY].count == trace.MAX_KEYS + 10
+
+
+def test_with_our_namespace() -> None:
+    from engine.api import wat2wasm
+
+    try:
+        from jsapi.webassembly import install_webassembly
+    except ImportError:
+        pytest.skip("our WebAssembly namespace is not in this build")
+    wat = """(module (import "js" "f" (func $f (param i32) (result i32)))
+      (func (export "run") (param i32) (result i32) (call $f (local.get 0))))"""
+    data = list(wat2wasm(wat))
+    with Bridge() as b:
+        try:
+            install_webassembly(b)
+        except Exception as e:  # noqa: BLE001 - the namespace is still landing
+            pytest.skip(f"our WebAssembly namespace does not install: {e}")
+        tracer = trace.attach(b)
+        try:
+            total = b.eval(
+                f"const bytes = new Uint8Array({data});"
+                "const imports = {js: {f: function twice(x) { return 2 * x; }}};"
+                "const m = new WebAssembly.Module(bytes);"
+                "const inst = new WebAssembly.Instance(m, imports);"
+                "let s = 0; for (let i = 0; i < 6; i++) s += inst.exports.run(i); s"
+            )
+            trace.finish(tracer)
+        finally:
+            trace.ACTIVE = None
+    assert total == 30
+    assert tracer.boundaries[trace.JS_TO_WASM].count == 6
+    assert tracer.top(trace.JS_TO_WASM)[0][0] == 'export "run"'
+    assert tracer.boundaries[trace.WASM_TO_JS].count == 6
+    assert tracer.top(trace.WASM_TO_JS)[0][0] == "twice()"
+    served = [name for name, _ in tracer.top(trace.JS_TO_PY, 50)]
+    assert any(name.startswith("wasm.") for name in served)
