@@ -276,14 +276,18 @@ def _try_table(c: Any, ins: Instr) -> None:
         return
     np_, nr = c.blocktype(bt)
     lab = c.open_label(ins, "try_table", np_, nr)
-    if lab.targeted:
+    pyloop = lab.targeted and not lab.guard
+    if pyloop:
         c.start_pyloop(lab)
     base = list(c.stack)
     c.emit("try:")
     c.ind += 1
+    c.try_depth += 1
     mark = len(c.lines)
     c.block_body(body)
     end = c.finish_arm(nr)
+    c.end_body()
+    c.try_depth -= 1
     if len(c.lines) == mark:
         c.emit("pass")
     c.ind -= 1
@@ -292,6 +296,7 @@ def _try_table(c: Any, ins: Instr) -> None:
     c.ind += 1
     # The catch clauses' labels are relative to the try_table's enclosing block.
     c.labels.pop()
+    c.handler_of = lab
     c.stack = list(base[: lab.height])
     c.reachable = True
     if c.has_calls:
@@ -330,12 +335,15 @@ def _try_table(c: Any, ins: Instr) -> None:
         if not first:
             c.ind -= 1
     c.ind -= 1
+    c.handler_of = None
     c.labels.append(lab)
     c.stack = base
     c.reachable = end
-    if lab.targeted:
+    if pyloop:
         c.end_pyloop(lab)
+    c.end_guard_label(lab)
     c.close_label(lab, nr, end)
+    c.after_construct(lab)
 
 
 _HANDLERS = {

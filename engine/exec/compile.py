@@ -24,11 +24,13 @@ from typing import Any
 from engine.syntax.ast import Instr
 from engine.syntax.types import FuncType, RefType
 
-from . import codegen_mem, codegen_ref
+from . import codegen_ctl, codegen_mem, codegen_ref
 from .float_bits import f32_from_bits, f64_from_bits
 
 _SIMPLE_NAME = re.compile(r"^-?[A-Za-z_0-9.]+$")
 MAX_EXPR = 240
+# Python allows 20 nested loop/try blocks; deeper targeted blocks switch to guard mode.
+GUARD_DEPTH = 12
 
 
 def default_literal(t: Any) -> str:
@@ -63,7 +65,8 @@ def as_condition(expr: str) -> str:
 
 
 class Label:
-    __slots__ = ("kind", "height", "arity", "pyloop", "alias", "lid", "cross", "targeted")
+    __slots__ = ("kind", "height", "arity", "pyloop", "alias", "lid", "cross", "targeted",
+                 "guard", "py_depth", "escapes")  # fmt: skip
 
     def __init__(self, kind: str, height: int, arity: int, lid: int, targeted: bool) -> None:
         self.kind = kind  # "block" | "loop" | "if" | "try_table" | "func"
@@ -76,6 +79,11 @@ class Label:
         # Outer targets reached by breaking out of this loop: id -> (Python loop, statement).
         self.cross: dict[int, tuple[Label, str]] = {}
         self.targeted = targeted
+        # Guard mode (deep nesting): no Python loop; a branch here sets _b and the code up to
+        # the block's end is skipped by "if not _b:" guards.
+        self.guard = False
+        self.py_depth = 0
+        self.escapes: set[int] = set()  # guard-mode targets outside this block branched to
 
 
 class Compiler:
@@ -105,6 +113,9 @@ class Compiler:
         self.has_tail = False
         self.uses_b = False
         self.targeted: set[int] = set()
+        self.guards: list[int] = []  # per open body: line index of its open guard, or -1
+        self.try_depth = 0
+        self.handler_of: Label | None = None
 
     # --- emission ---------------------------------------------------------------------------
 
@@ -216,6 +227,7 @@ class Compiler:
         self.block_body(func.body)
         if self.reachable:
             self.emit_return()
+        self.end_body()
         body_lines, body_offsets = self.lines, self.line_offsets
         self.lines, self.line_offsets = [], []
         # Prologue: locals, call depth, fuel, memory caches.
@@ -298,7 +310,7 @@ class Compiler:
                 for d in ins.imm[0]:
                     mark(d)
                 mark(ins.imm[1])
-            elif op in _CALLS:
+            elif op in codegen_ctl.CALLS:
                 self.has_calls = True
             else:
                 m = codegen_mem.cached_memory(ins)
@@ -306,11 +318,35 @@ class Compiler:
                     self.mems_used.add(m)
 
     def block_body(self, body: list[Instr]) -> None:
+        self.guards.append(-1)
         for ins in body:
             if not self.reachable:
                 return
             self.cur_offset = ins.offset
             self.instr(ins)
+
+    def end_body(self) -> None:
+        """Close the body opened by ``block_body`` (after its results are in place)."""
+        self.close_guard(self.guards.pop())
+
+    def close_guard(self, mark: int) -> None:
+        if mark >= 0:
+            if len(self.lines) == mark:
+                self.emit("pass")
+            self.ind -= 1
+
+    def open_guard(self) -> None:
+        """Skip the rest of the current body when a branch to a guard-mode block was taken."""
+        if not self.reachable:
+            return
+        self.close_guard(self.guards[-1])
+        self.emit("if not _b:")
+        self.ind += 1
+        self.guards[-1] = len(self.lines)
+
+    def after_construct(self, lab: Label) -> None:
+        if lab.escapes - {lab.lid}:
+            self.open_guard()
 
     def emit_return(self) -> None:
         n = len(self.ft.results)
@@ -342,8 +378,17 @@ class Compiler:
         self.next_lid += 1
         arity = nparams if kind == "loop" else nresults
         lab = Label(kind, height, arity, lid, id(ins) in self.targeted)
+        lab.py_depth = len(self.pyloops)
+        if lab.targeted and kind != "loop" and len(self.pyloops) + self.try_depth >= GUARD_DEPTH:
+            lab.guard = True
+            self.uses_b = True
         self.labels.append(lab)
         return lab
+
+    def end_guard_label(self, lab: Label) -> None:
+        if lab.guard:
+            self.emit(f"if _b == {lab.lid}:")
+            self.emit("    _b = 0")
 
     def start_pyloop(self, lab: Label) -> None:
         lab.pyloop = True
@@ -360,18 +405,26 @@ class Compiler:
             outer = self.pyloops[-1] if self.pyloops else None
             self.emit("if _b:")
             self.ind += 1
-            rest = False
+            mark = len(self.lines)
+            rest: list[int] = []
             for lid, (py, action) in lab.cross.items():
-                if py is outer:
+                if action == "guard":
+                    if len(self.pyloops) > py.py_depth:
+                        assert outer is not None
+                        outer.cross[lid] = (py, action)
+                        rest.append(lid)
+                elif py is outer:
                     self.emit(f"if _b == {lid}:")
                     self.emit("    _b = 0")
                     self.emit("    " + action)
                 else:
                     assert outer is not None
                     outer.cross[lid] = (py, action)
-                    rest = True
+                    rest.append(lid)
             if rest:
-                self.emit("break")
+                self.emit(f"if _b in ({', '.join(map(str, rest))},): break")
+            if len(self.lines) == mark:
+                self.emit("pass")
             self.ind -= 1
 
     def close_label(self, lab: Label, nresults: int, end_reachable: bool) -> None:
@@ -407,30 +460,38 @@ class Compiler:
         ):
             # block $b (loop $l ...) end: "br $b" is a plain break out of the loop.
             loop = body[0]
+            lab.guard = False  # leaving the loop's Python loop is leaving the block
             self.cur_offset = loop.offset
             inner = self.open_label(loop, "loop", *self.blocktype(loop.imm[0]))
             lab.alias = inner
             self.start_pyloop(inner)
             self.block_body(loop.imm[1])
             inner_end = self.finish_arm(nr)
+            self.end_body()
             self.end_pyloop(inner)
             self.close_label(inner, nr, inner_end)
             self.close_label(lab, nr, self.reachable)
+            self.after_construct(lab)
             return
-        if lab.targeted:
+        pyloop = lab.targeted and not lab.guard
+        if pyloop:
             self.start_pyloop(lab)
         self.block_body(body)
         end = self.finish_arm(nr)
-        if lab.targeted:
+        self.end_body()
+        if pyloop:
             self.end_pyloop(lab)
+        self.end_guard_label(lab)
         self.close_label(lab, nr, end)
+        self.after_construct(lab)
 
     def do_if(self, ins: Instr) -> None:
         bt, then_body, else_body = ins.imm
         np_, nr = self.blocktype(bt)
         cond = self.pop_expr()
         lab = self.open_label(ins, "if", np_, nr)
-        if lab.targeted:
+        pyloop = lab.targeted and not lab.guard
+        if pyloop:
             self.start_pyloop(lab)
         saved = list(self.stack)
         self.emit(f"if {as_condition(cond)}:")
@@ -438,6 +499,7 @@ class Compiler:
         mark = len(self.lines)
         self.block_body(then_body)
         then_end = self.finish_arm(nr)
+        self.end_body()
         if len(self.lines) == mark:
             self.emit("pass")
         self.ind -= 1
@@ -449,15 +511,18 @@ class Compiler:
             mark = len(self.lines)
             self.block_body(else_body)
             else_end = self.finish_arm(nr)
+            self.end_body()
             if len(self.lines) == mark:
                 self.emit("pass")
             self.ind -= 1
         else:
             else_end = True
         self.reachable = then_end or else_end
-        if lab.targeted:
+        if pyloop:
             self.end_pyloop(lab)
+        self.end_guard_label(lab)
         self.close_label(lab, nr, then_end or else_end)
+        self.after_construct(lab)
 
     # --- branches ---------------------------------------------------------------------------
 
@@ -484,6 +549,18 @@ class Compiler:
             self.emit("_n = B[0] - 1")
             self.emit("B[0] = _n")
             self.emit("if _n < 0: _poll()")
+        if lab.guard:
+            self.uses_b = True
+            self.emit(f"_b = {lab.lid}")
+            pos = self.labels.index(lab)
+            for inner in self.labels[pos + 1 :]:
+                inner.escapes.add(lab.lid)
+            if self.handler_of is not None:
+                self.handler_of.escapes.add(lab.lid)
+            if len(self.pyloops) > lab.py_depth:
+                self.pyloops[-1].cross[lab.lid] = (lab, "guard")
+                self.emit("break")
+            return
         py = lab if lab.pyloop else lab.alias
         assert py is not None
         action = "continue" if lab.kind == "loop" else "break"
@@ -553,6 +630,8 @@ class Compiler:
         self.ind += 1
         self.branch(depth, values)
         self.ind -= 1
+        if self.labels[-1 - depth].guard:
+            self.open_guard()
 
     # --- calls ------------------------------------------------------------------------------
 
@@ -576,7 +655,7 @@ class Compiler:
 
     def instr(self, ins: Instr) -> None:
         op = ins.op
-        h = _CONTROL.get(op)
+        h = codegen_ctl.CONTROL.get(op)
         if h is not None:
             h(self, ins)
             return
@@ -621,148 +700,3 @@ class Compiler:
         args = self.pop_n(nparams)
         args += [repr(x) for x in ins.imm]
         self.push_results(f"{fn}({', '.join(args)})", nresults)
-
-
-def _unreachable(c: Compiler, ins: Instr) -> None:
-    c.emit('_trap("unreachable executed")')
-    c.reachable = False
-
-
-def _nop(c: Compiler, ins: Instr) -> None:
-    pass
-
-
-def _drop(c: Compiler, ins: Instr) -> None:
-    c.pop()
-
-
-def _select(c: Compiler, ins: Instr) -> None:
-    cond, cd = c.pop()
-    b, bd = c.pop()
-    a, ad = c.pop()
-    c.push(f"({a} if {cond} else {b})", ad | bd | cd)
-
-
-def _local_get(c: Compiler, ins: Instr) -> None:
-    c.push_var(f"l{ins.imm[0]}")
-
-
-def _local_set(c: Compiler, ins: Instr) -> None:
-    v = c.pop_expr()
-    c.set_var(f"l{ins.imm[0]}", v)
-
-
-def _local_tee(c: Compiler, ins: Instr) -> None:
-    v = c.pop_expr()
-    var = f"l{ins.imm[0]}"
-    c.set_var(var, v)
-    c.push_var(var)
-
-
-def _global_get(c: Compiler, ins: Instr) -> None:
-    g = c.inst.globals[ins.imm[0]]
-    if not g.type.mutable:
-        v = g.value
-        if isinstance(v, bool) or v is None:
-            c.push(repr(v))
-        elif isinstance(v, int):
-            c.push(str(v) if v < 1 << 64 else hex(v))
-        elif isinstance(v, float):
-            c.push(c.float_literal(v))
-        else:
-            c.push(c.name_of(v, "_r"))
-        return
-    c.push_stmt(f"{c.name_of(g, 'G')}.value")
-
-
-def _global_set(c: Compiler, ins: Instr) -> None:
-    g = c.inst.globals[ins.imm[0]]
-    v = c.pop_expr()
-    c.emit(f"{c.name_of(g, 'G')}.value = {v}")
-
-
-def _block(c: Compiler, ins: Instr) -> None:
-    c.do_block(ins)
-
-
-def _if(c: Compiler, ins: Instr) -> None:
-    c.do_if(ins)
-
-
-def _br(c: Compiler, ins: Instr) -> None:
-    c.branch(ins.imm[0])
-    c.reachable = False
-
-
-def _br_if(c: Compiler, ins: Instr) -> None:
-    cond = c.pop_expr()
-    c.cond_branch(cond, ins.imm[0])
-
-
-def _br_table(c: Compiler, ins: Instr) -> None:
-    c.do_br_table(ins)
-
-
-def _return(c: Compiler, ins: Instr) -> None:
-    c.emit_return()
-
-
-def _call(c: Compiler, ins: Instr) -> None:
-    j = ins.imm[0]
-    ft = c.inst.funcs[j].type.comp
-    c.call_expr(f"f{j}", ft, ins.op == "return_call")
-
-
-def _call_indirect(c: Compiler, ins: Instr) -> None:
-    x, y = ins.imm
-    dt = c.inst.types[y]
-    idx = c.pop_expr()
-    table = c.name_of(c.inst.tables[x], "T")
-    callee = f"_indirect({table}, {idx}, {c.name_of(dt, 'DT')}, _entry)"
-    if ins.op == "call_indirect":
-        t = c.tmp()
-        c.emit(f"{t} = {callee}")
-        callee = t
-    c.call_expr(callee, dt.comp, ins.op == "return_call_indirect")
-
-
-def _call_ref(c: Compiler, ins: Instr) -> None:
-    dt = c.inst.types[ins.imm[0]]
-    ref = c.pop_expr()
-    callee = f"_func_ref({ref}, _entry)"
-    if ins.op == "call_ref":
-        t = c.tmp()
-        c.emit(f"{t} = {callee}")
-        callee = t
-    c.call_expr(callee, dt.comp, ins.op == "return_call_ref")
-
-
-_CALLS = frozenset(
-    ("call", "call_indirect", "call_ref", "return_call", "return_call_indirect",
-     "return_call_ref")
-)  # fmt: skip
-
-_CONTROL = {
-    "unreachable": _unreachable,
-    "nop": _nop,
-    "drop": _drop,
-    "select": _select,
-    "local.get": _local_get,
-    "local.set": _local_set,
-    "local.tee": _local_tee,
-    "global.get": _global_get,
-    "global.set": _global_set,
-    "block": _block,
-    "loop": _block,
-    "if": _if,
-    "br": _br,
-    "br_if": _br_if,
-    "br_table": _br_table,
-    "return": _return,
-    "call": _call,
-    "return_call": _call,
-    "call_indirect": _call_indirect,
-    "return_call_indirect": _call_indirect,
-    "call_ref": _call_ref,
-    "return_call_ref": _call_ref,
-}

@@ -221,3 +221,27 @@ def test_ast_built_module_runs() -> None:
     store = Store()
     inst = instantiate(store, m, [])
     assert invoke(store, inst.exports["triple"].value, [14]) == [42]
+
+
+def test_deeply_nested_blocks_and_loops() -> None:
+    """More nested targeted blocks than Python's 20 static blocks (a br_table switch), and
+    16 nested loops left by one branch."""
+    n = 60
+    switch = f"(br_table {' '.join(str(i) for i in range(n))} (local.get 0))"
+    for i in range(n):
+        switch = f"(block {switch}) (local.set 1 (i32.add (local.get 1) (i32.const {i + 1})))"
+    loops = (
+        "(loop (br_if $out (i32.eqz (local.get 0)))"
+        " (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br 0))"
+    )
+    for _ in range(16):
+        loops = f"(loop {loops})"
+    w = Wasm(
+        f"""(module
+          (func (export "switch") (param i32) (result i32) (local i32) {switch} (local.get 1))
+          (func (export "deep") (param i32) (result i32)
+            (block $out {loops}) (i32.add (local.get 0) (i32.const 7))))"""
+    )
+    for i in (0, 5, 58, 59, 1000):
+        assert w.one("switch", i) == sum(range(min(i, n - 1) + 1, n + 1))
+    assert w.one("deep", 30) == 7
