@@ -121,6 +121,30 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         return {"meta": self.meta, "rows": [r.to_json() for r in self.rows]}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        """A saved `--json` report, to print or chart again."""
+        rows = []
+        for r in data["rows"]:
+            row = Row(r["id"], r["group"], r["label"], r["unit"], r["reference"])
+            for engine, cell in r["results"].items():
+                if "median_ns" in cell:
+                    mbs = cell.get("mb_per_s")
+                    per_op = round(mbs * cell["median_ns"] / 1e3) if mbs else 0
+                    row.cells[engine] = Measurement(
+                        cell["median_ns"],
+                        cell["q1_ns"],
+                        cell["q3_ns"],
+                        cell["samples"],
+                        cell["ops_per_sample"],
+                        per_op,
+                    )
+                else:
+                    kind = "na" if "na" in cell else "error"
+                    row.cells[engine] = Missing(kind, cell[kind])
+            rows.append(row)
+        return cls(data["meta"], rows)
+
     def row(self, row_id: str) -> Row:
         for r in self.rows:
             if r.id == row_id:

@@ -146,3 +146,10 @@ def test_html_is_self_contained_with_log_scale_svg() -> None:
     # 9 ns and 41 us are 3.66 decades apart: on a log axis the bars differ by far less than
     # the 4500x a linear axis would show.
     assert widths[1] / widths[0] < 100
+
+
+def test_saved_json_reads_back() -> None:
+    report = _report()
+    again = Report.from_json(report.to_json())
+    assert format_table(again) == format_table(report)
+    assert again.row("call/0").ratio == report.row("call/0").ratio
