@@ -1,0 +1,5 @@
+import sys
+
+from jsapi.workers.run import main
+
+sys.exit(main())

@@ -1,0 +1,69 @@
+"""Installing the worker APIs into a bridge's context (after the host, web APIs and engine)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jsapi.bridge import Bridge
+
+if TYPE_CHECKING:
+    from jsapi.workers.isolated import IsolatedHub
+
+MODES = ("shared", "isolated")
+HERE = Path(__file__).parent
+# Order matters: each file attaches to `bridge.workers`, which scheduler.js creates.
+SCRIPTS = ("scheduler.js", "messaging.js", "scope.js")
+
+
+class WorkerHub:
+    """The worker machinery of one page context."""
+
+    def __init__(self, bridge: Bridge, mode: str, seed: int) -> None:
+        self.bridge = bridge
+        self.mode = mode
+        self.seed = seed
+        self.isolated: IsolatedHub | None = None
+
+    def deadlock(self) -> str | None:
+        """The deadlock report, if the run stopped on one (shared mode)."""
+        value = self._eval("W.deadlock()")
+        return value if isinstance(value, str) else None
+
+    def trace(self) -> list[int]:
+        """The agent id of every task run so far, in order (shared mode)."""
+        return list(json.loads(str(self._eval("JSON.stringify(W.trace())"))))
+
+    def _eval(self, expr: str) -> Any:
+        return self.bridge.eval(f"(() => {{ const W = __jsapiHost.workers; return {expr}; }})()")
+
+    def close(self) -> None:
+        if self.isolated is not None:
+            self.isolated.close()
+            self.isolated = None
+
+
+def install_workers(bridge: Bridge, mode: str = "shared", seed: int = 0) -> WorkerHub:
+    """Installs Worker, MessageChannel, MessagePort, MessageEvent (and ErrorEvent if missing).
+
+    Needs the host scripts (jsapi.host.Realm) and the web APIs (jsapi.web.install) first.
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown workers mode {mode!r} (choose from {', '.join(MODES)})")
+    hub = WorkerHub(bridge, mode, seed)
+    for name in SCRIPTS:
+        source = (HERE / name).read_text("utf-8")
+        _load(bridge, f"{source}\n//# sourceURL=jsapi:workers/{name}\n")
+    config = json.dumps({"mode": mode, "seed": seed})
+    _load(bridge, f"const W = bridge.workers; const c = {config}; W.mode = c.mode; W.configure(c);")
+    if mode == "isolated":
+        from jsapi.workers.isolated import IsolatedHub
+
+        hub.isolated = IsolatedHub(bridge)
+    return hub
+
+
+def _load(bridge: Bridge, source: str) -> Any:
+    # Bridge.load_js reads a file; the same entry with a text keeps a sourceURL per script.
+    return bridge._top["load"](source)

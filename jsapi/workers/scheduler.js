@@ -1,0 +1,420 @@
+// Agents of one isolate and their deterministic scheduler (shared mode).
+//
+// Every agent (the page and each dedicated worker) has its own task queue. A pump task on the
+// host event loop runs one task of one runnable agent at a time; which agent runs next is
+// drawn from a PRNG seeded by the run's seed, so one seed gives one interleaving.
+//
+// One thread cannot suspend JS frames, so a worker blocked in Atomics.wait keeps its frames on
+// the stack and runs the other agents' tasks nested above them until it is notified or times
+// out. An agent that is on the stack cannot run again until the agents above it return: when
+// the innermost waiter has nothing left to run and no timeout, the run stops with a deadlock
+// report (each agent and the JS stack where it waits) instead of hanging.
+"use strict";
+const web = bridge.web;
+const G = web.global;
+const host = G.__jsapiHost;
+const loop = host.loop;
+const W = (bridge.workers = bridge.workers || Object.create(null));
+// Python reads the scheduler's state through the host namespace (the bridge key is deleted).
+host.workers = W;
+
+const nativeWait = Atomics.wait;
+const nativeNotify = Atomics.notify;
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+// Sentinels thrown to unwind the frames of a terminated agent or of a deadlocked run.
+const TERMINATED = Object.freeze({ jsapiWorkerTerminated: true });
+const DEADLOCK = Object.freeze({ jsapiDeadlock: true });
+W.TERMINATED = TERMINATED;
+W.DEADLOCK = DEADLOCK;
+
+// mulberry32: small, fast, and the same sequence on every platform for a seed.
+function prng(seed) {
+  let a = seed >>> 0;
+  return function next() {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let random = prng(0);
+let nextAgentId = 0;
+const agents = new Map(); // id -> agent
+let current = null;
+let pumpPosted = false;
+let deadlocked = null; // the report, once the run deadlocked
+const trace = []; // (agent id) of every task run, for replay checks
+const waiters = []; // Atomics.wait records of blocked agents
+
+function makeAgent(kind, name, url, parent) {
+  const agent = {
+    id: nextAgentId++,
+    kind,
+    name,
+    url,
+    parent,
+    queue: [],
+    timers: new Set(),
+    state: "running", // "closing" after close(), "terminated"
+    depth: 0, // how many of its frames are on the stack (nested runs)
+    blocked: null, // {what, stack, waiter} while it waits
+    scope: null,
+    reportError: null,
+  };
+  agents.set(agent.id, agent);
+  return agent;
+}
+
+const main = makeAgent("main", "main", null, null);
+current = main;
+W.main = main;
+W.agents = agents;
+W.current = () => current;
+
+W.configure = function configure(options) {
+  random = prng(Number(options.seed) || 0);
+};
+
+function label(agent) {
+  if (agent.kind === "main") return "main";
+  const name = agent.name ? ` "${agent.name}"` : "";
+  return `worker ${agent.id}${name} (${agent.url})`;
+}
+W.label = label;
+
+function runnable() {
+  const out = [];
+  for (const a of agents.values()) {
+    if (a.queue.length > 0 && a.depth === 0 && a.state !== "terminated") out.push(a);
+  }
+  return out;
+}
+
+function choose(list) {
+  if (list.length === 0) return null;
+  if (list.length === 1) return list[0];
+  return list[Math.floor(random() * list.length)];
+}
+
+// Runs fn as a task of agent: it is the current agent, and its uncaught errors are its own.
+function runAs(agent, fn) {
+  const previous = current;
+  current = agent;
+  agent.depth++;
+  try {
+    fn();
+  } catch (e) {
+    if (e === DEADLOCK) throw e;
+    if (e !== TERMINATED && agent.state !== "terminated") reportError(agent, e);
+  } finally {
+    agent.depth--;
+    current = previous;
+  }
+}
+W.runAs = runAs;
+
+function reportError(agent, e) {
+  if (agent.reportError !== null) agent.reportError(e);
+  else host.reportError(e);
+}
+
+function runOne(agent) {
+  const fn = agent.queue.shift();
+  trace.push(agent.id);
+  runAs(agent, fn);
+}
+
+function pump() {
+  pumpPosted = false;
+  if (deadlocked !== null) return;
+  const agent = choose(runnable());
+  if (agent !== null) {
+    try {
+      runOne(agent);
+    } catch (e) {
+      if (e !== DEADLOCK) throw e;
+    }
+  }
+  requestPump();
+}
+
+function requestPump() {
+  if (pumpPosted || deadlocked !== null) return;
+  for (const a of agents.values()) {
+    if (a.queue.length > 0 && a.depth === 0 && a.state !== "terminated") {
+      pumpPosted = true;
+      loop.postTask(pump, []);
+      return;
+    }
+  }
+}
+
+W.enqueue = function enqueue(agent, fn) {
+  if (agent.state !== "running" || deadlocked !== null) return;
+  agent.queue.push(fn);
+  requestPump();
+};
+
+// ---- timers: one host timer armed for the earliest due agent timer ----------------------------
+const timers = []; // sorted by (due, seq)
+let timerSeq = 0;
+let nextTimerId = 1;
+const timerById = new Map();
+let armed = null; // {id, due} of the host timer
+
+function insertTimer(t) {
+  let i = timers.length;
+  while (i > 0 && (timers[i - 1].due > t.due || (timers[i - 1].due === t.due && timers[i - 1].seq > t.seq))) i--;
+  timers.splice(i, 0, t);
+}
+
+function arm() {
+  if (timers.length === 0) {
+    if (armed !== null) loop.clearTimer(armed.id);
+    armed = null;
+    return;
+  }
+  const due = timers[0].due;
+  if (armed !== null && armed.due === due) return;
+  if (armed !== null) loop.clearTimer(armed.id);
+  armed = { due, id: loop.addTimer(fireDue, Math.max(due - loop.now(), 0), [], false) };
+}
+
+function moveDueTimers() {
+  const at = loop.now();
+  let moved = false;
+  while (timers.length > 0 && timers[0].due <= at) {
+    const t = timers.shift();
+    moved = true;
+    if (t.repeat) {
+      t.due = at + t.delay;
+      t.seq = timerSeq++;
+      insertTimer(t);
+    } else {
+      timerById.delete(t.id);
+      t.agent.timers.delete(t.id);
+    }
+    W.enqueue(t.agent, () => t.fn());
+  }
+  return moved;
+}
+
+function fireDue() {
+  armed = null;
+  moveDueTimers();
+  arm();
+}
+
+W.addTimer = function addTimer(agent, fn, ms, repeat) {
+  const delay = Number(ms) > 0 ? Number(ms) : 0;
+  const t = { id: nextTimerId++, agent, fn, delay, repeat, due: loop.now() + delay, seq: timerSeq++ };
+  timerById.set(t.id, t);
+  agent.timers.add(t.id);
+  insertTimer(t);
+  arm();
+  return t.id;
+};
+
+W.clearTimer = function clearTimer(agent, id) {
+  const t = timerById.get(Number(id));
+  if (t === undefined || t.agent !== agent) return;
+  timerById.delete(t.id);
+  agent.timers.delete(t.id);
+  const i = timers.indexOf(t);
+  if (i >= 0) timers.splice(i, 1);
+  arm();
+};
+
+// ---- life cycle ----------------------------------------------------------------------------------
+W.spawn = function spawn(name, url, parent) {
+  return makeAgent("worker", name, url, parent);
+};
+
+W.close = function close(agent) {
+  // WorkerGlobalScope close(): queued tasks are discarded; the running task completes.
+  if (agent.state === "running") agent.state = "closing";
+  agent.queue.length = 0;
+  for (const id of [...agent.timers]) W.clearTimer(agent, id);
+};
+
+W.terminate = function terminate(agent) {
+  if (agent.state === "terminated") return;
+  W.close(agent);
+  agent.state = "terminated";
+  for (const child of agents.values()) {
+    if (child.parent === agent) terminate(child);
+  }
+  if (agent.onTerminate) agent.onTerminate();
+};
+
+// ---- blocking ------------------------------------------------------------------------------------
+function sleep(ms) {
+  nativeWait(sleepCell, 0, 0, Math.max(ms, 0));
+}
+
+// Blocks `agent` until waiter.woken or the timeout (ms, may be Infinity), running the other
+// agents' tasks meanwhile. Returns "ok" or "timed-out".
+function block(agent, waiter, timeout, what) {
+  const deadline = loop.now() + timeout;
+  agent.depth++;
+  agent.blocked = { what, stack: new Error().stack, waiter };
+  const previous = current;
+  try {
+    for (;;) {
+      if (deadlocked !== null) throw DEADLOCK;
+      if (agent.state === "terminated") throw TERMINATED;
+      if (waiter.woken) return "ok";
+      const now = loop.now();
+      if (now >= deadline) return "timed-out";
+      if (moveDueTimers()) continue;
+      const next = choose(runnable());
+      if (next !== null) {
+        runOne(next);
+        continue;
+      }
+      const nextTimer = timers.length > 0 ? timers[0].due : Infinity;
+      const until = Math.min(deadline, nextTimer);
+      if (until !== Infinity) {
+        sleep(Math.min(until - now, 50));
+        continue;
+      }
+      declareDeadlock(agent);
+      throw DEADLOCK;
+    }
+  } finally {
+    current = previous;
+    agent.blocked = null;
+    agent.depth--;
+    const i = waiters.indexOf(waiter);
+    if (i >= 0) waiters.splice(i, 1);
+  }
+}
+W.block = block;
+
+function cleanStack(stack) {
+  const lines = String(stack).split("\n").slice(1);
+  return lines.filter((l) => !l.includes("jsapi:workers/")).map((l) => "    " + l.trim());
+}
+
+function declareDeadlock(innermost) {
+  const lines = ["deadlock: no agent can make progress"];
+  for (const a of agents.values()) {
+    if (a.state === "terminated") continue;
+    let what;
+    if (a.blocked !== null) {
+      const woken = a.blocked.waiter.woken;
+      what = woken
+        ? `${a.blocked.what}: notified, but cannot resume until the agents nested above it return`
+        : `${a.blocked.what}${a === innermost ? " (innermost)" : ""}`;
+    } else if (a.depth > 0) {
+      what = "running, below a blocked agent on the stack";
+    } else if (a.kind === "main") {
+      const pending = loop.pendingTasks() + loop.pendingTimers();
+      what = pending > 0 ? `idle (${pending} page task(s)/timer(s) cannot run while a worker is blocked)` : "idle";
+    } else {
+      what = "idle (no queued task)";
+    }
+    lines.push(`  ${label(a)}: ${what}`);
+    if (a.blocked !== null) lines.push(...cleanStack(a.blocked.stack));
+  }
+  const text = lines.join("\n");
+  deadlocked = text;
+  for (const a of agents.values()) {
+    a.queue.length = 0;
+    for (const id of [...a.timers]) W.clearTimer(a, id);
+  }
+  host.errors.push({ kind: "deadlock", message: lines[0], text, filename: "" });
+  host.console.emit("error", [text]);
+  loop.stop("deadlock");
+}
+W.deadlock = () => deadlocked;
+W.trace = () => trace.slice();
+
+// ---- Atomics.wait / notify ----------------------------------------------------------------------
+function byteIndexOf(ta, index) {
+  return ta.byteOffset + Number(index) * ta.BYTES_PER_ELEMENT;
+}
+
+W.atomicsWait = function atomicsWait(agent, ta, index, value, timeout) {
+  // The native call with timeout 0 validates the arguments and compares the value.
+  const quick = nativeWait(ta, index, value, 0);
+  if (quick === "not-equal") return quick;
+  let t = timeout === undefined ? Infinity : Number(timeout);
+  if (Number.isNaN(t)) t = Infinity;
+  if (t <= 0) return "timed-out";
+  const waiter = { agent, buffer: ta.buffer, byteIndex: byteIndexOf(ta, index), woken: false };
+  waiters.push(waiter);
+  const where = `Atomics.wait(${Object.prototype.toString.call(ta).slice(8, -1)}, ${Number(index)}, ${value})`;
+  return block(agent, waiter, t, `blocked in ${where}`);
+};
+
+// Wakes host-scheduled waiters first (FIFO), then V8's own (Atomics.waitAsync) ones.
+W.atomicsNotify = function atomicsNotify(ta, index, count) {
+  nativeNotify(ta, index, 0);
+  let c = count === undefined ? Infinity : Math.trunc(Number(count));
+  if (Number.isNaN(c) || c < 0) c = 0;
+  const byteIndex = byteIndexOf(ta, index);
+  let woken = 0;
+  for (const w of waiters) {
+    if (woken >= c) break;
+    if (!w.woken && w.buffer === ta.buffer && w.byteIndex === byteIndex) {
+      w.woken = true;
+      woken++;
+    }
+  }
+  if (woken < c) woken += nativeNotify(ta, index, c === Infinity ? undefined : c - woken);
+  return woken;
+};
+
+// Wasm memory.atomic.wait/notify of this project's engine (Store.wait_hook/notify_hook): the
+// engine compares the value; the key names the memory and address.
+const wasmWaiters = new Map(); // key -> [waiter]
+W.wasmWait = function wasmWait(key, timeoutMs) {
+  const agent = current;
+  if (agent.kind === "main") return -1;
+  const waiter = { agent, woken: false };
+  let list = wasmWaiters.get(key);
+  if (list === undefined) wasmWaiters.set(key, (list = []));
+  list.push(waiter);
+  try {
+    const r = block(agent, waiter, timeoutMs < 0 ? Infinity : timeoutMs, `blocked in memory.atomic.wait (${key})`);
+    return r === "ok" ? 0 : 2;
+  } finally {
+    const i = list.indexOf(waiter);
+    if (i >= 0) list.splice(i, 1);
+  }
+};
+W.wasmNotify = function wasmNotify(key, count) {
+  const list = wasmWaiters.get(key) || [];
+  let n = 0;
+  for (const w of list) {
+    if (n >= count) break;
+    if (!w.woken) {
+      w.woken = true;
+      n++;
+    }
+  }
+  return n;
+};
+
+// The page's Atomics: wait throws on the main thread, as in browsers; notify sees both kinds of
+// waiter. Worker scopes inherit notify and get their own wait.
+Object.defineProperty(Atomics, "wait", {
+  value: function wait(ta, index, value, timeout) {
+    if (current.kind !== "main" && current.depth > 0) return W.atomicsWait(current, ta, index, value, timeout);
+    throw new TypeError("Atomics.wait cannot be called in this context");
+  },
+  writable: true,
+  enumerable: false,
+  configurable: true,
+});
+Object.defineProperty(Atomics, "notify", {
+  value: function notify(ta, index, count) {
+    return W.atomicsNotify(ta, index, count);
+  },
+  writable: true,
+  enumerable: false,
+  configurable: true,
+});
