@@ -44,24 +44,41 @@ class WorkerHub:
             self.isolated = None
 
 
-def install_workers(bridge: Bridge, mode: str = "shared", seed: int = 0) -> WorkerHub:
+def install_workers(
+    bridge: Bridge,
+    mode: str = "shared",
+    seed: int = 0,
+    *,
+    root: Path | str | None = None,
+    origin: str = "http://localhost",
+    engine: str = "v8",
+) -> WorkerHub:
     """Installs Worker, MessageChannel, MessagePort, MessageEvent (and ErrorEvent if missing).
 
     Needs the host scripts (jsapi.host.Realm) and the web APIs (jsapi.web.install) first.
+    Isolated mode serves worker isolates the files under ``root`` for ``origin`` with the same
+    WebAssembly ``engine``.
     """
     if mode not in MODES:
         raise ValueError(f"unknown workers mode {mode!r} (choose from {', '.join(MODES)})")
     hub = WorkerHub(bridge, mode, seed)
-    for name in SCRIPTS:
+    if mode == "isolated":
+        from jsapi.workers.isolated import IsolatedHub
+
+        served = Path(root if root is not None else ".").resolve()
+        hub.isolated = IsolatedHub(bridge, root=served, origin=origin, engine=engine)
+        load_scripts(bridge, (*SCRIPTS, "isolated_main.js"), mode, seed)
+    else:
+        load_scripts(bridge, SCRIPTS, mode, seed)
+    return hub
+
+
+def load_scripts(bridge: Bridge, names: tuple[str, ...], mode: str, seed: int = 0) -> None:
+    for name in names:
         source = (HERE / name).read_text("utf-8")
         _load(bridge, f"{source}\n//# sourceURL=jsapi:workers/{name}\n")
     config = json.dumps({"mode": mode, "seed": seed})
     _load(bridge, f"const W = bridge.workers; const c = {config}; W.mode = c.mode; W.configure(c);")
-    if mode == "isolated":
-        from jsapi.workers.isolated import IsolatedHub
-
-        hub.isolated = IsolatedHub(bridge)
-    return hub
 
 
 def _load(bridge: Bridge, source: str) -> Any:

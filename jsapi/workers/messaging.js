@@ -138,6 +138,10 @@ function dispatchOne(rec) {
 W.deliver = function deliver(from, message) {
   const to = from.other;
   if (to === null || from.closed || to.closed) return;
+  if (to.remote !== undefined) {
+    W.sendRemote(to.remote, message);
+    return;
+  }
   to.pending.push(message);
   schedule(to);
 };
@@ -189,13 +193,14 @@ web.cloneHooks.push({
 });
 
 // StructuredSerializeWithTransfer for postMessage: {data: record, ports: [port records]}.
-W.serialize = function serialize(message, transfer, source) {
+W.serialize = function serialize(message, transfer, source, crossIsolate = W.mode === "isolated") {
   const ports = [];
   const buffers = [];
   for (const t of transfer) {
     if (isPort(t)) {
       if (ports.includes(t)) throw dataCloneError("Failed to execute 'postMessage': Message port at index " + ports.length + " is a duplicate of an earlier port.");
       if (t === source) throw dataCloneError("Failed to execute 'postMessage': Port at index " + ports.length + " contains the source port.");
+      if (crossIsolate && source === null) throw dataCloneError("Failed to execute 'postMessage': A MessagePort cannot be transferred to a worker in another isolate.");
       if (portOf(t).detached) throw dataCloneError("Failed to execute 'postMessage': Port at index " + ports.length + " is already neutered.");
       ports.push(t);
     } else {

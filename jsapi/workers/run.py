@@ -25,7 +25,7 @@ def open_page(
     """A page with the worker APIs installed, not yet run."""
     page = Page.open(path, root=root, timeout=timeout, engine=engine, echo=echo)
     try:
-        hub = install_workers(page.bridge, mode, seed)
+        hub = install_workers(page.bridge, mode, seed, root=page.root, engine=page.engine)
     except BaseException:
         page.close()
         raise

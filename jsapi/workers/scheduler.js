@@ -399,6 +399,12 @@ W.wasmNotify = function wasmNotify(key, count) {
   return n;
 };
 
+// An isolated worker's own isolate blocks for real (its own thread).
+W.restoreNativeWait = function restoreNativeWait() {
+  Object.defineProperty(Atomics, "wait", { value: nativeWait, writable: true, enumerable: false, configurable: true });
+  Object.defineProperty(Atomics, "notify", { value: nativeNotify, writable: true, enumerable: false, configurable: true });
+};
+
 // The page's Atomics: wait throws on the main thread, as in browsers; notify sees both kinds of
 // waiter. Worker scopes inherit notify and get their own wait.
 Object.defineProperty(Atomics, "wait", {

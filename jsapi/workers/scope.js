@@ -79,10 +79,10 @@ function errorInfo(e, url) {
   const stack = web.isObject(e) && typeof e.stack === "string" ? e.stack : "";
   const at = stack.indexOf(url + ":");
   if (at >= 0) {
-    const m = /^:(\d+):(\d+)/.exec(stack.slice(at + url.length));
+    const m = /^:(\d+)(?::(\d+))?/.exec(stack.slice(at + url.length));
     if (m !== null) {
       lineno = Number(m[1]);
-      colno = Number(m[2]);
+      colno = Number(m[2] || 0);
     }
   }
   return { message: `Uncaught ${text}`, filename: url, lineno, colno };

@@ -1,0 +1,169 @@
+"""Isolated mode: each worker is its own isolate (a Bridge) on its own Python thread.
+
+The page's JS serializes a message with the one structured-clone implementation; the record
+(plain data and byte strings) crosses the bridge as msgpack, travels through a queue and is
+deserialized in the other isolate. SharedArrayBuffers, shared memories, WebAssembly.Module and
+MessagePorts cannot cross isolates: postMessage throws DataCloneError, as in a page that is not
+cross-origin isolated. A worker is terminated when it next returns to its event loop.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from jsapi.bridge import Bridge
+from jsapi.host import Realm
+
+HERE = Path(__file__).parent
+# How long an idle event loop blocks in Python waiting for a message (ms).
+IDLE_BLOCK_MS = 20.0
+
+
+def plain(value: Any) -> Any:
+    """A deep copy in which the bridge's mailbox views became bytes (they die with the call)."""
+    if isinstance(value, memoryview):
+        return bytes(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.queue: queue.Queue[list[Any]] = queue.Queue()
+        self.idle = False
+
+    def take(self, block_ms: float) -> list[list[Any]]:
+        items: list[list[Any]] = []
+        try:
+            if block_ms > 0:
+                self.idle = True
+                items.append(self.queue.get(timeout=block_ms / 1000))
+            while True:
+                items.append(self.queue.get_nowait())
+        except queue.Empty:
+            pass
+        finally:
+            self.idle = False
+        return items
+
+
+class IsolatedWorker:
+    def __init__(self, hub: IsolatedHub, wid: int, url: str, name: str, source: str) -> None:
+        self.hub = hub
+        self.id = wid
+        self.url = url
+        self.name = name
+        self.source = source
+        self.inbox = _Inbox()
+        self.terminated = False
+        self.started = threading.Event()
+        self.finished = threading.Event()
+        self.thread = threading.Thread(target=self._main, name=f"worker-{wid}", daemon=True)
+
+    def quiet(self) -> bool:
+        return self.finished.is_set() or (self.inbox.idle and self.inbox.queue.empty())
+
+    def _main(self) -> None:
+        bridge = Bridge()
+        try:
+            realm = Realm.on_bridge(bridge, self.hub.engine, install_engine=False)
+            import jsapi.web
+
+            jsapi.web.install(bridge, root=self.hub.root, origin=self.hub.origin, page_url=self.url)
+            realm.install_engine()
+            bridge.expose("worker.recv", self._recv)
+            bridge.expose("worker.post", self._post)
+            bridge.expose("worker.error", self._error)
+            from jsapi.workers.install import load_scripts
+
+            load_scripts(
+                bridge,
+                ("scheduler.js", "messaging.js", "scope.js", "isolated_worker.js"),
+                "isolated",
+            )
+            bridge.eval(f"__jsapiHost.workers.setName({_js(self.name)})")
+            self.started.set()
+            realm.run_script(self.source, self.url)
+            realm.run_loop()
+        except Exception as e:  # noqa: BLE001 - a worker that cannot start is an error event
+            self.hub.main_inbox.queue.put([self.id, "error", {"message": f"Uncaught {e}"}])
+        finally:
+            self.started.set()
+            self.finished.set()
+            bridge.close()
+
+    def _recv(self, block_ms: float) -> list[Any]:
+        if self.terminated:
+            return [["terminate"]]
+        return self.inbox.take(block_ms if self.inbox.queue.empty() else 0)
+
+    def _post(self, record: Any) -> None:
+        if not self.terminated:
+            self.hub.main_inbox.queue.put([self.id, "message", plain(record)])
+
+    def _error(self, info: Any) -> None:
+        if not self.terminated:
+            self.hub.main_inbox.queue.put([self.id, "error", plain(info)])
+
+
+class IsolatedHub:
+    """The page side: spawns worker threads and carries messages between isolates."""
+
+    def __init__(self, bridge: Bridge, *, root: Path, origin: str, engine: str) -> None:
+        self.bridge = bridge
+        self.root = root
+        self.origin = origin
+        self.engine = engine
+        self.main_inbox = _Inbox()
+        self.workers: dict[int, IsolatedWorker] = {}
+        self._next = 1
+        bridge.expose("workers.spawn", self.spawn)
+        bridge.expose("workers.post", self.post)
+        bridge.expose("workers.recv", self.recv)
+        bridge.expose("workers.terminate", self.terminate)
+
+    def spawn(self, url: str, name: str, source: str) -> int:
+        wid = self._next
+        self._next += 1
+        worker = IsolatedWorker(self, wid, url, name, source)
+        self.workers[wid] = worker
+        worker.thread.start()
+        return wid
+
+    def post(self, wid: int, record: Any) -> None:
+        worker = self.workers.get(wid)
+        if worker is not None and not worker.terminated:
+            worker.inbox.queue.put(["message", plain(record)])
+
+    def recv(self, block_ms: float) -> list[Any]:
+        """[messages, quiet]: quiet when every worker waits idle and nothing is in flight."""
+        items = self.main_inbox.take(block_ms)
+        live = [w for w in self.workers.values() if not w.terminated and not w.finished.is_set()]
+        quiet = not items and self.main_inbox.queue.empty() and all(w.quiet() for w in live)
+        return [items, quiet]
+
+    def terminate(self, wid: int) -> None:
+        worker = self.workers.get(wid)
+        if worker is not None:
+            worker.terminated = True
+            worker.inbox.queue.put(["terminate"])
+
+    def close(self, timeout: float = 2.0) -> None:
+        for wid in list(self.workers):
+            self.terminate(wid)
+        deadline = time.monotonic() + timeout
+        for worker in self.workers.values():
+            worker.thread.join(max(deadline - time.monotonic(), 0.0))
+
+
+def _js(text: str) -> str:
+    import json
+
+    return json.dumps(text)

@@ -1,0 +1,91 @@
+// Isolated mode, the page side: a Worker is a handle to an isolate on another Python thread.
+// Messages go out through the bridge (workers.post) and come back through a poll task that
+// blocks briefly in Python only while the page's event loop has nothing else to do.
+"use strict";
+const web = bridge.web;
+const G = web.global;
+const loop = G.__jsapiHost.loop;
+const W = bridge.workers;
+const S = bridge.services;
+const remotes = new Map(); // worker id -> {worker, agent}
+let polling = false;
+// A page whose workers run in other isolates is not cross-origin isolated.
+Object.defineProperty(G, "crossOriginIsolated", { get: () => false, enumerable: true, configurable: true });
+
+function startPolling() {
+  if (polling) return;
+  polling = true;
+  loop.postTask(poll, []);
+}
+
+function pageIdle() {
+  return loop.pendingTasks() === 0 && loop.pendingTimers() === 0 && loop.pendingOps() === 0;
+}
+
+function poll() {
+  const idle = pageIdle();
+  const [items, quiet] = S["workers.recv"](idle ? 20 : 0);
+  for (const [id, kind, payload] of items) {
+    const r = remotes.get(id);
+    if (r === undefined) continue;
+    if (kind === "message") receive(r, payload);
+    else failed(r, payload);
+  }
+  // Every worker waits for a message and none is in flight: the page may become quiescent.
+  if (remotes.size === 0 || (quiet && idle && items.length === 0)) {
+    polling = false;
+    return;
+  }
+  loop.postTask(poll, []);
+}
+
+// A record crosses the bridge as an array (plain objects would cross as handles).
+W.packRecord = (r) => [r.root, r.objects, r.transfers];
+W.fixTransfers = function fixTransfers([root, objects, transfers]) {
+  return { root, objects, transfers: transfers.map((t) => (t instanceof ArrayBuffer ? t : web.copyBytes(t).buffer)) };
+};
+
+function receive(r, record) {
+  let data;
+  try {
+    data = W.deserialize(W.fixTransfers(record), []);
+  } catch {
+    web.fire(r.worker, new W.MessageEvent("messageerror", { data: null }));
+    return;
+  }
+  web.fire(r.worker, new W.MessageEvent("message", { data, origin: "" }));
+}
+
+function failed(r, info) {
+  const full = { message: info.message || "", filename: info.filename || "", lineno: info.lineno || 0, colno: info.colno || 0 };
+  if (web.fire(r.worker, new G.ErrorEvent("error", { ...full, cancelable: true }))) W.reportUnhandled(full);
+}
+
+W.sendRemote = function sendRemote(id, message) {
+  S["workers.post"](id, W.packRecord(message.data));
+  startPolling();
+};
+
+W.startIsolated = function startIsolated(worker, url, name, outside) {
+  const parent = W.current();
+  const agent = W.spawn(name, url, parent);
+  const source = W.fetchScript(url);
+  if (source === null) {
+    loop.postTask(() => web.fire(worker, new web.Event("error", { cancelable: true })), []);
+    agent.state = "terminated";
+    return agent;
+  }
+  const id = S["workers.spawn"](url, name, source);
+  outside.agent = parent;
+  outside.target = worker;
+  outside.enabled = true;
+  outside.other = { remote: id, closed: false, other: outside };
+  remotes.set(id, { worker, agent });
+  agent.onTerminate = () => {
+    S["workers.terminate"](id);
+    outside.other.closed = true;
+    remotes.delete(id);
+  };
+  startPolling();
+  return agent;
+};

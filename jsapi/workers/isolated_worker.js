@@ -1,0 +1,113 @@
+// Isolated mode, the worker side: this isolate's own global is the worker's global scope.
+// A poll task takes messages from Python (blocking briefly only when the loop is idle).
+"use strict";
+const web = bridge.web;
+const G = web.global;
+const host = G.__jsapiHost;
+const loop = host.loop;
+const W = bridge.workers;
+const S = bridge.services;
+
+W.restoreNativeWait();
+let workerName = "";
+W.setName = (n) => {
+  workerName = String(n);
+};
+W.startIsolated = () => {
+  throw new web.DOMException("Failed to construct 'Worker': nested workers are not supported in isolated mode.", "NotSupportedError");
+};
+
+const handlers = { onmessage: null, onmessageerror: null, onerror: null };
+function define(name, value) {
+  Object.defineProperty(G, name, { value, writable: true, enumerable: true, configurable: true });
+}
+for (const key of Object.keys(handlers)) {
+  Object.defineProperty(G, key, {
+    get: () => handlers[key],
+    set: (v) => {
+      handlers[key] = web.isObject(v) ? v : null;
+    },
+    enumerable: true,
+    configurable: true,
+  });
+}
+for (const key of ["document", "requestAnimationFrame", "cancelAnimationFrame"]) {
+  if (Object.getOwnPropertyDescriptor(G, key)?.configurable) delete G[key];
+}
+Object.defineProperty(G, "crossOriginIsolated", { get: () => false, enumerable: true, configurable: true });
+Object.defineProperty(G, "name", { get: () => workerName, enumerable: true, configurable: true });
+define("postMessage", function postMessage(message, transfer = undefined) {
+  const list = W.parseTransfer(transfer, "DedicatedWorkerGlobalScope");
+  S["worker.post"](W.packRecord(W.serialize(message, list, null, true).data));
+});
+define("close", function close() {
+  loop.stop("closed");
+});
+define("importScripts", function importScripts(...urls) {
+  const resolved = urls.map((u) => W.resolveURL(u, String(G.location.href), "execute 'importScripts' on 'WorkerGlobalScope'"));
+  for (const url of resolved) {
+    const source = W.fetchScript(url);
+    if (source === null) {
+      throw new web.DOMException(`Failed to execute 'importScripts' on 'WorkerGlobalScope': The script at '${url}' failed to load.`, "NetworkError");
+    }
+    (0, eval)(`${source}\n//# sourceURL=${url}\n`);
+  }
+});
+
+function call(handler, event) {
+  if (typeof handler !== "function") return;
+  try {
+    loop.observe(handler.call(G, event));
+  } catch (e) {
+    host.reportError(e);
+  }
+}
+
+function deliver(record) {
+  let data;
+  try {
+    data = W.deserialize(W.fixTransfers(record), []);
+  } catch {
+    const event = new W.MessageEvent("messageerror", { data: null });
+    call(handlers.onmessageerror, event);
+    host.dispatchGlobal(event);
+    return;
+  }
+  const event = new W.MessageEvent("message", { data, origin: "" });
+  call(handlers.onmessage, event);
+  host.dispatchGlobal(event);
+}
+
+// A record crosses the bridge as an array (plain objects would cross as handles).
+W.packRecord = (r) => [r.root, r.objects, r.transfers];
+W.fixTransfers = function fixTransfers([root, objects, transfers]) {
+  return { root, objects, transfers: transfers.map((t) => (t instanceof ArrayBuffer ? t : web.copyBytes(t).buffer)) };
+};
+
+function poll() {
+  const idle = loop.pendingTasks() === 0 && loop.pendingTimers() === 0 && loop.pendingOps() === 0;
+  const items = S["worker.recv"](idle ? 20 : 0);
+  for (const item of items) {
+    if (item[0] === "terminate") {
+      loop.stop("terminated");
+      return;
+    }
+    deliver(item[1]);
+  }
+  loop.postTask(poll, []);
+}
+loop.postTask(poll, []);
+
+// An uncaught exception: the global's onerror (5 arguments), then the Worker object in the page.
+host.reportError = function reportError(error, where) {
+  const info = W.errorInfo(error, (where && where.filename) || String(G.location.href));
+  let handled = false;
+  if (typeof handlers.onerror === "function") {
+    try {
+      handled = handlers.onerror.call(G, info.message, info.filename, info.lineno, info.colno, error) === true;
+    } catch {
+      handled = false;
+    }
+  }
+  if (!handled) S["worker.error"](info);
+};
