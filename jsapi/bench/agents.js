@@ -41,8 +41,9 @@
   );
   echo.terminate();
 
-  // Atomics ping-pong: the worker waits for 1 and answers 2; the page (which may not block)
-  // answers with waitAsync. Needs a SharedArrayBuffer that both agents see.
+  // Atomics ping-pong: the page stores 1 and notifies, the worker (waiting with waitAsync) stores
+  // 0 and notifies back; the page may not block, so it waits with waitAsync too. Needs a
+  // SharedArrayBuffer that both agents see.
   if (config.mode !== "shared" || typeof SharedArrayBuffer !== "function" || !globalThis.crossOriginIsolated) {
     report({ id: "agents/pingpong", na: "needs shared mode (crossOriginIsolated)" });
   } else if (typeof Atomics.waitAsync !== "function") {

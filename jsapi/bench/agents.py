@@ -7,7 +7,6 @@ Without workers in this build every row says so instead of a number.
 
 from __future__ import annotations
 
-import inspect
 import json
 import tempfile
 from pathlib import Path
@@ -17,11 +16,14 @@ from jsapi.bench.report import Missing
 from jsapi.bench.sampler import Samples, Settings
 
 ECHO = "onmessage = (e) => postMessage(e.data);\n"
-PONG = """onmessage = (e) => {
+# The worker answers with Atomics.waitAsync: a worker blocked in Atomics.wait keeps its frames on
+# the one thread in shared mode, and the page (which may not block) could then never run.
+PONG = """onmessage = async (e) => {
   const c = new Int32Array(e.data);
   postMessage("ready");
   for (;;) {
-    Atomics.wait(c, 0, 0);
+    const w = Atomics.waitAsync(c, 0, 0);
+    if (w.async) await w.value;
     if (Atomics.load(c, 1) === 1) break;
     Atomics.store(c, 0, 0);
     Atomics.notify(c, 0);
@@ -32,41 +34,37 @@ MODES = ("shared", "isolated")
 AGENT_IDS = ("agents/pingpong", "agents/post-shared", "agents/post-isolated")
 
 
-def _page_options() -> tuple[Any, str]:
-    """The page runner and the name of its workers-mode option ("" when it has none)."""
-    from jsapi.page.page import Page
+def _opener() -> Any:
+    """`open(path, mode, timeout, engine) -> (page, closer)` with workers installed, or None."""
+    try:
+        from jsapi.workers.run import open_page
+    except ImportError:
+        return None
 
-    params = inspect.signature(Page.open).parameters
-    for name in ("workers", "workers_mode", "mode"):
-        if name in params:
-            return Page, name
-    return Page, ""
+    def open_with_workers(path: Path, mode: str, timeout: float, engine: str | None) -> Any:
+        page, hub = open_page(path, mode=mode, seed=0, timeout=timeout, engine=engine)
+        return page, hub.close
+
+    return open_with_workers
 
 
 def measure_agents(
     settings: Settings, quick: bool, engine: str | None = None
 ) -> dict[str, Samples | Missing]:
-    try:
-        import jsapi.workers  # noqa: F401
-    except ModuleNotFoundError:
-        reason = Missing("na", "not available yet (jsapi.workers)")
-        return dict.fromkeys(AGENT_IDS, reason)
-    page_cls, option = _page_options()
+    opener = _opener()
+    if opener is None:
+        return dict.fromkeys(AGENT_IDS, Missing("na", "not available yet (jsapi.workers)"))
     out: dict[str, Samples | Missing] = {}
     for mode in MODES:
-        if not option and mode != "shared":
-            out[f"agents/post-{mode}"] = Missing("na", "the page runner has no workers-mode option")
-            continue
-        got = _run_mode(page_cls, option, mode, settings, quick, engine)
-        for key, value in got.items():
-            if key == "agents/pingpong" and mode != "shared":
-                continue
-            out[key] = value
+        got = _run_mode(opener, mode, settings, quick, engine)
+        out[f"agents/post-{mode}"] = got[f"agents/post-{mode}"]
+        if mode == "shared":
+            out["agents/pingpong"] = got["agents/pingpong"]
     return out
 
 
 def _run_mode(
-    page_cls: Any, option: str, mode: str, settings: Settings, quick: bool, engine: str | None
+    opener: Any, mode: str, settings: Settings, quick: bool, engine: str | None
 ) -> dict[str, Samples | Missing]:
     config = {
         "mode": mode,
@@ -86,21 +84,24 @@ def _run_mode(
             "<!doctype html><script>globalThis.__benchConfig = "
             f"{json.dumps(config)};</script><script src=agents.js></script>"
         )
-        kwargs: dict[str, Any] = {"timeout": 60.0, "engine": engine}
-        if option:
-            kwargs[option] = mode
         try:
-            page = page_cls.open(root / "page.html", **kwargs)
+            page, close = opener(root / "page.html", mode, 60.0, engine)
             with page:
-                result = page.run()
+                try:
+                    result = page.run()
+                finally:
+                    close()
             lines = [c.text for c in result.console]
+            errors = [e.message for e in result.errors]
         except Exception as e:  # noqa: BLE001 - a failing mode is a row error
             error = Missing("error", f"{type(e).__name__}: {e}")
             return {f"agents/post-{mode}": error, "agents/pingpong": error}
-    return _parse(lines, mode)
+    return _parse(lines, mode, errors)
 
 
-def _parse(lines: list[str], mode: str) -> dict[str, Samples | Missing]:
+def _parse(
+    lines: list[str], mode: str, errors: list[str] | None = None
+) -> dict[str, Samples | Missing]:
     out: dict[str, Samples | Missing] = {}
     every: Missing | None = None
     for line in lines:
@@ -118,5 +119,6 @@ def _parse(lines: list[str], mode: str) -> dict[str, Samples | Missing]:
             out[rid] = Missing("error", rec["error"])
     for rid in (f"agents/post-{mode}", "agents/pingpong"):
         if rid not in out:
-            out[rid] = every or Missing("error", "the page did not report this measurement")
+            why = "; ".join(errors or []) or "the page did not report this measurement"
+            out[rid] = every or Missing("error", why)
     return out

@@ -203,7 +203,7 @@ def cases(quick: bool = False) -> list[Case]:
 
 # Rows measured by the agents module (workers), not by the synchronous harness.
 AGENT_ROWS = (
-    ("agents/pingpong", "Atomics ping-pong between two agents (round trip)", REF_SAB),
+    ("agents/pingpong", "Atomics ping-pong page <-> worker (notify + waitAsync)", REF_SAB),
     ("agents/post-shared", "postMessage round trip, shared mode", REF_POST_MESSAGE),
     ("agents/post-isolated", "postMessage round trip, isolated mode", REF_POST_MESSAGE),
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from jsapi.bench import agents
 from jsapi.bench.report import Missing
 from jsapi.bench.sampler import Samples, Settings
@@ -41,10 +43,26 @@ def test_parse_missing_report_is_an_error() -> None:
 def test_page_without_workers_reports_not_available() -> None:
     from jsapi.page.page import Page
 
-    got = agents._run_mode(Page, "", "shared", Settings(1.0, 3), True, "v8")
-    if isinstance(got["agents/post-shared"], Samples):
-        return  # this build's pages have workers: the numbers came from the page itself
+    def plain_page(path: object, mode: str, timeout: float, engine: str | None) -> object:
+        return Page.open(path, timeout=timeout, engine="v8"), lambda: None
+
+    got = agents._run_mode(plain_page, "shared", Settings(1.0, 3), True, "v8")
     for rid in ("agents/post-shared", "agents/pingpong"):
         cell = got[rid]
         assert isinstance(cell, Missing)
         assert cell.kind == "na" and "Worker" in cell.reason, cell
+
+
+def test_with_workers_both_modes() -> None:
+    if agents._opener() is None:
+        pytest.skip("workers are not in this build")
+    got = agents.measure_agents(Settings(1.0, 3), True, "v8")
+    assert set(got) == set(agents.AGENT_IDS)
+    for rid, cell in got.items():
+        if isinstance(cell, Samples):
+            assert len(cell.per_op_ns) == 3 and all(v > 0 for v in cell.per_op_ns), rid
+        else:
+            # A mode the workers cannot do must say why, never a number.
+            assert cell.reason, rid
+    # A postMessage round trip in shared mode is the workers' basic promise.
+    assert isinstance(got["agents/post-shared"], Samples), got["agents/post-shared"]
