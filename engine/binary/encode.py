@@ -289,17 +289,17 @@ def _expr(body: Expr, flags: list[bool] | None = None) -> bytes:
 # --- Sections --------------------------------------------------------------------------------
 
 
-def _table(t: Table) -> bytes:
+def _table(t: Table, flags: list[bool]) -> bytes:
     if t.init is None:
         return tabletype(t.type)
-    return b"\x40\x00" + tabletype(t.type) + _expr(t.init)
+    return b"\x40\x00" + tabletype(t.type) + _expr(t.init, flags)
 
 
 _FUNCREF_NONNULL = RefType(False, "func")
 _FUNCREF = RefType(True, "func")
 
 
-def _elem(e: Elem) -> bytes:
+def _elem(e: Elem, flags: list[bool]) -> bytes:
     mode = e.mode
     indices = e.type == _FUNCREF_NONNULL and all(
         len(x) == 1 and x[0].op == "ref.func" for x in e.init
@@ -311,7 +311,7 @@ def _elem(e: Elem) -> bytes:
                 return b"\x00" + _expr(mode.offset) + items
             return b"\x02" + u(mode.index) + _expr(mode.offset) + b"\x00" + items
         return (b"\x01" if mode == "passive" else b"\x03") + b"\x00" + items
-    items = vec([_expr(x) for x in e.init])
+    items = vec([_expr(x, flags) for x in e.init])
     if isinstance(mode, Active):
         if mode.index == 0 and e.type == _FUNCREF:
             return b"\x04" + _expr(mode.offset) + items
@@ -359,15 +359,17 @@ def _encode(m: Module) -> bytes:
         if m.imports
         else None,
         3: vec([u(f.type_index) for f in m.funcs]) if m.funcs else None,
-        4: vec([_table(t) for t in m.tables]) if m.tables else None,
+        4: vec([_table(t, flags) for t in m.tables]) if m.tables else None,
         5: vec([memorytype(t) for t in m.memories]) if m.memories else None,
         13: vec([b"\x00" + u(t.type_index) for t in m.tags]) if m.tags else None,
-        6: vec([globaltype(g.type) + _expr(g.init) for g in m.globals]) if m.globals else None,
+        6: vec([globaltype(g.type) + _expr(g.init, flags) for g in m.globals])
+        if m.globals
+        else None,
         7: vec([name(e.name) + bytes([_EXPORT_CODES[e.kind]]) + u(e.index) for e in m.exports])
         if m.exports
         else None,
         8: u(m.start) if m.start is not None else None,
-        9: vec([_elem(e) for e in m.elems]) if m.elems else None,
+        9: vec([_elem(e, flags) for e in m.elems]) if m.elems else None,
         10: vec(code) if code else None,
         11: vec([_data(d) for d in m.datas]) if m.datas else None,
     }
