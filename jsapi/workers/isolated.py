@@ -93,7 +93,7 @@ class IsolatedWorker:
             realm.run_script(self.source, self.url)
             realm.run_loop()
         except Exception as e:  # noqa: BLE001 - a worker that cannot start is an error event
-            self.hub.main_inbox.queue.put([self.id, "error", {"message": f"Uncaught {e}"}])
+            self.hub.main_inbox.queue.put([self.id, "error", [f"Uncaught {e}", self.url, 0, 0]])
         finally:
             self.started.set()
             self.finished.set()

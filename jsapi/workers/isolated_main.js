@@ -56,8 +56,8 @@ function receive(r, record) {
   web.fire(r.worker, new W.MessageEvent("message", { data, origin: "" }));
 }
 
-function failed(r, info) {
-  const full = { message: info.message || "", filename: info.filename || "", lineno: info.lineno || 0, colno: info.colno || 0 };
+function failed(r, [message, filename, lineno, colno]) {
+  const full = { message, filename, lineno, colno };
   if (web.fire(r.worker, new G.ErrorEvent("error", { ...full, cancelable: true }))) W.reportUnhandled(full);
 }
 

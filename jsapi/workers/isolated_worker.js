@@ -109,5 +109,5 @@ host.reportError = function reportError(error, where) {
       handled = false;
     }
   }
-  if (!handled) S["worker.error"](info);
+  if (!handled) S["worker.error"]([info.message, info.filename, info.lineno, info.colno]);
 };

@@ -1,0 +1,92 @@
+# ruff: noqa: E501  (JavaScript sources inline)
+"""Isolated mode: one isolate per worker on its own thread, messages as msgpack records."""
+
+import time
+
+
+def test_round_trip_clone_and_transfer(run):
+    out = run(
+        {
+            "w.js": "onmessage = (e) => { const d = e.data; postMessage({back: d.list.length, same: d.a === d.list[0], bytes: new Uint8Array(d.buf)[2], name, coi: crossOriginIsolated}); };",
+            "page.js": """
+const w = new Worker("w.js", {name: "iso"});
+const a = {x: 1};
+const buf = new Uint8Array([5, 6, 7]).buffer;
+w.onmessage = (e) => { console.log(JSON.stringify(e.data), buf.byteLength); w.terminate(); };
+w.postMessage({a, list: [a, a], buf}, [buf]);
+""",
+        },
+        mode="isolated",
+    )
+    assert out.logs == ['{"back":2,"same":true,"bytes":7,"name":"iso","coi":false} 0']
+
+
+def test_shared_memory_cannot_cross_isolates(run):
+    out = run(
+        {
+            "w.js": "",
+            "page.js": """
+const w = new Worker("w.js");
+for (const v of [new SharedArrayBuffer(4), new WebAssembly.Memory({initial: 1, maximum: 1, shared: true}), new MessageChannel().port1]) {
+  try { w.postMessage(v, v instanceof MessagePort ? [v] : []); console.log("sent"); } catch (e) { console.log(e.name); }
+}
+console.log(crossOriginIsolated);
+w.terminate();
+""",
+        },
+        mode="isolated",
+    )
+    assert out.logs == ["DataCloneError", "DataCloneError", "DataCloneError", "false"]
+
+
+def test_errors_reach_onerror(run):
+    out = run(
+        {
+            "w.js": "onmessage = () => { throw new TypeError('bad'); };",
+            "page.js": """
+const w = new Worker("w.js");
+w.onerror = (e) => { console.log(e.message, e.filename.endsWith("w.js")); e.preventDefault(); w.terminate(); };
+w.postMessage(0);
+""",
+        },
+        mode="isolated",
+    )
+    assert out.logs == ["Uncaught TypeError: bad true"]
+
+
+def test_page_becomes_idle_while_workers_wait(run):
+    start = time.monotonic()
+    out = run(
+        {
+            "w.js": "onmessage = (e) => postMessage(e.data + 1);",
+            "page.js": "const w = new Worker('w.js'); w.onmessage = (e) => console.log(e.data); w.postMessage(1);",
+        },
+        mode="isolated",
+    )
+    assert out.logs == ["2"]
+    assert out.result.reason == "idle"
+    assert time.monotonic() - start < 5
+
+
+BUSY = """onmessage = (e) => {
+  const t0 = Date.now(); let x = 0;
+  for (let i = 0; i < e.data; i++) x = (x + i * i) % 1000003;
+  postMessage(Date.now() - t0);
+};"""
+
+
+def test_two_busy_workers_run_in_parallel(run):
+    """A measurement for docs/workers.md, printed, not asserted (the machine may be loaded)."""
+    page = """
+const n = %d; let done = 0; const t0 = Date.now();
+for (let i = 0; i < n; i++) {
+  const w = new Worker("busy.js");
+  w.onmessage = (e) => { if (++done === n) { console.log(Date.now() - t0); } w.terminate(); };
+  w.postMessage(60000000);
+}
+"""
+    one = run({"busy.js": BUSY, "page.js": page % 1}, mode="isolated")
+    two = run({"busy.js": BUSY, "page.js": page % 2}, mode="isolated")
+    t1, t2 = float(one.logs[0]), float(two.logs[0])
+    print(f"isolated mode: one busy worker {t1:.0f} ms, two at once {t2:.0f} ms ({t2 / t1:.2f}x)")
+    assert t1 > 0 and t2 > 0
