@@ -63,7 +63,6 @@ class JSHarness:
     def __init__(self) -> None:
         self.bridge = Bridge()
         self.jsapi_reason = ""
-        self.structured_clone = False
         self.namespace: Any = None
         try:
             self._install()
@@ -113,7 +112,6 @@ class JSHarness:
             self.jsapi_reason = f"the namespace failed to install: {type(e).__name__}: {e}"
         b.load_js(Path(__file__).with_name("harness.js"))
         self.overhead = float(self._call("clockCost", 200))
-        self.structured_clone = bool(b.eval("typeof structuredClone === 'function'"))
 
     def _call(self, method: str, *args: Any) -> Any:
         text = ", ".join(json.dumps(a) for a in args)
