@@ -295,7 +295,8 @@ W.block = block;
 
 function cleanStack(stack) {
   const lines = String(stack).split("\n").slice(1);
-  return lines.filter((l) => !l.includes("jsapi:workers/")).map((l) => "    " + l.trim());
+  const own = (l) => l.includes("jsapi:workers/") || l.includes("<anonymous>");
+  return lines.filter((l) => !own(l)).map((l) => "    " + l.trim());
 }
 
 function declareDeadlock(innermost) {
