@@ -14,7 +14,7 @@ sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
 from engine.api.module import wat2wasm  # noqa: E402
 
-PAGE_EXAMPLES = ("hello", "life", "imports")
+PAGE_EXAMPLES = ("hello", "life", "imports", "workers")
 
 
 def sources() -> list[Path]:
