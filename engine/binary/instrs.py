@@ -210,6 +210,23 @@ def _illegal_prefixed(prefix: int, code: int, at: int) -> MalformedError:
     return MalformedError(f"illegal opcode {prefix:02x} {code:02x}", at)
 
 
+class DecodedInstr(Instr):
+    """An ``Instr`` built by the decoder.
+
+    Instr.__init__ is a Python call frame; with object's own initialiser the type call stays in
+    C, which makes allocating an instruction half as expensive.  The decoder fills the slots.
+    """
+
+    __slots__ = ()
+    __init__ = object.__init__  # type: ignore[assignment]
+
+
+# Immediates are immutable tuples: the small common ones are shared instead of allocated.
+_ONE: list[tuple[int]] = [(x,) for x in range(1 << 14)]
+_I32_NEG: list[tuple[int]] = [((x - 0x80) & 0xFFFFFFFF,) for x in range(0x80)]
+_MEMARG: list[tuple[int, int, int]] = [(0, a, o) for a in range(8) for o in range(0x80)]
+
+
 def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], int]:
     """Decode instructions up to and including the closing ``end``.
 
@@ -228,54 +245,100 @@ def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], in
     end = len(data)
     from_bytes = int.from_bytes
     # Allocating and filling the slots directly skips Instr.__init__'s call frame, a third of
-    # the cost of the common instructions.
-    new = object.__new__
-    I = Instr  # noqa: E741
+    # the cost of the common instructions.  The branches are ordered by how often the kinds
+    # occur in compiled code, and LEB128 values of one or two bytes (three for i32.const) are
+    # read inline: a reader call with its result tuple costs as much as the instruction.
+    I = DecodedInstr  # noqa: E741
+    one = _ONE
+    i32_neg = _I32_NEG
+    memargs = _MEMARG
     while True:
         b = data[p]
         k = kinds[b]
-        if k == K_NONE:
-            ins = new(I)
+        if k == K_IDX:
+            ins = I()
+            ins.op = names[b]
+            ins.offset = p
+            x = data[p + 1]
+            if x < 0x80:
+                ins.imm = one[x]
+                p += 2
+            else:
+                y = data[p + 2]
+                if y < 0x80:
+                    ins.imm = one[(x & 0x7F) | (y << 7)]
+                    p += 3
+                else:
+                    x, p = read_uN(data, p + 1, 32)
+                    ins.imm = (x,)
+            append(ins)
+        elif k == K_NONE:
+            ins = I()
             ins.op = names[b]
             ins.imm = ()
             ins.offset = p
             append(ins)
             p += 1
-        elif k == K_IDX:
-            ins = new(I)
-            ins.op = names[b]
-            ins.offset = p
-            x = data[p + 1]
-            if x < 0x80:
-                p += 2
-            else:
-                x, p = read_uN(data, p + 1, 32)
-            ins.imm = (x,)
-            append(ins)
-        elif k == K_I32:
-            ins = new(I)
-            ins.op = "i32.const"
-            ins.offset = p
-            x = data[p + 1]
-            if x < 0x40:
-                p += 2
-            else:
-                x, p = read_sN(data, p + 1, 32)
-                x &= 0xFFFFFFFF
-            ins.imm = (x,)
-            append(ins)
         elif k == K_MEMARG:
-            ins = new(I)
+            ins = I()
             ins.op = names[b]
             ins.offset = p
             a = data[p + 1]
             o = data[p + 2]
-            if a < 0x40 and o < 0x80:
-                ins.imm = (0, a, o)
-                p += 3
+            if a < 8:
+                if o < 0x80:
+                    ins.imm = memargs[a << 7 | o]
+                    p += 3
+                else:
+                    o2 = data[p + 3]
+                    if o2 < 0x80:
+                        ins.imm = (0, a, (o & 0x7F) | (o2 << 7))
+                        p += 4
+                    else:
+                        ins.imm, p = read_memarg(data, p + 1)
             else:
                 ins.imm, p = read_memarg(data, p + 1)
             append(ins)
+        elif k == K_I32:
+            ins = I()
+            ins.op = "i32.const"
+            ins.offset = p
+            x = data[p + 1]
+            if x < 0x40:
+                ins.imm = one[x]
+                p += 2
+            elif x < 0x80:
+                ins.imm = i32_neg[x]
+                p += 2
+            else:
+                y = data[p + 2]
+                if y < 0x80:
+                    x = (x & 0x7F) | (y << 7)
+                    if y & 0x40:
+                        x += 0xFFFFC000
+                    p += 3
+                else:
+                    z = data[p + 3]
+                    if z < 0x80:
+                        x = (x & 0x7F) | ((y & 0x7F) << 7) | (z << 14)
+                        if z & 0x40:
+                            x += 0xFFE00000
+                        p += 4
+                    else:
+                        x, p = read_sN(data, p + 1, 32)
+                        x &= 0xFFFFFFFF
+                ins.imm = (x,)
+            append(ins)
+        elif k == K_F64:
+            q = p + 9
+            if q > end:
+                raise IndexError
+            ins = I()
+            ins.op = "f64.const"
+            ins.imm = (from_bytes(data[p + 1 : q], "little"),)
+            ins.offset = p
+            append(ins)
+            p = q
         elif k == K_END:
             if not stack:
                 return body, p + 1
@@ -283,59 +346,40 @@ def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], in
             append = cur.append
             p += 1
         elif k == K_BLOCK or k == K_IF:
-            bt, q = read_blocktype(data, p + 1)
+            q = p + 1
+            bt = data[q]
+            if bt == 0x40:
+                bt = None
+                q += 1
+            else:
+                bt, q = read_blocktype(data, q)
             inner: list[Instr] = []
+            ins = I()
+            ins.offset = p
+            stack.append((cur, state, else_list))
             if k == K_IF:
                 els: list[Instr] = []
-                append(Instr("if", (bt, inner, els), p))
-                stack.append((cur, state, else_list))
+                ins.op = "if"
+                ins.imm = (bt, inner, els)
                 state = 1
                 else_list = els
             else:
-                append(Instr(names[b], (bt, inner), p))
-                stack.append((cur, state, else_list))
+                ins.op = names[b]
+                ins.imm = (bt, inner)
                 state = 0
+            append(ins)
             cur = inner
             append = cur.append
-            p = q
-        elif k == K_ELSE:
-            if state != 1:
-                raise MalformedError("END opcode expected", p)
-            assert else_list is not None
-            cur = else_list
-            append = cur.append
-            state = 2
-            p += 1
-        elif k == K_I64:
-            x = data[p + 1]
-            if x < 0x40:
-                q = p + 2
-            else:
-                x, q = read_sN(data, p + 1, 64)
-                x &= 0xFFFFFFFFFFFFFFFF
-            append(Instr("i64.const", (x,), p))
-            p = q
-        elif k == K_F64:
-            q = p + 9
-            if q > end:
-                raise IndexError
-            append(Instr("f64.const", (from_bytes(data[p + 1 : q], "little"),), p))
-            p = q
-        elif k == K_F32:
-            q = p + 5
-            if q > end:
-                raise IndexError
-            append(Instr("f32.const", (from_bytes(data[p + 1 : q], "little"),), p))
-            p = q
-        elif k == K_OTHER:
-            imm, q = _imm(data, p + 1, OTHER1[b], b)
-            append(Instr(names[b], imm, p))
             p = q
         elif k == K_PREFIX:
             code = data[p + 1]
             op = PLAIN_PREFIXED[b][code] if code < 0x80 else None
             if op is not None:
-                append(Instr(op, (), p))
+                ins = I()
+                ins.op = op
+                ins.imm = ()
+                ins.offset = p
+                append(ins)
                 p += 2
                 continue
             code, q = read_u32(data, p + 1)
@@ -347,6 +391,37 @@ def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], in
             if op in DATA_OPS:
                 flags[0] = True
             append(Instr(op, imm, p))
+            p = q
+        elif k == K_I64:
+            x = data[p + 1]
+            if x < 0x40:
+                q = p + 2
+            else:
+                x, q = read_sN(data, p + 1, 64)
+                x &= 0xFFFFFFFFFFFFFFFF
+            ins = I()
+            ins.op = "i64.const"
+            ins.imm = (x,)
+            ins.offset = p
+            append(ins)
+            p = q
+        elif k == K_ELSE:
+            if state != 1:
+                raise MalformedError("END opcode expected", p)
+            assert else_list is not None
+            cur = else_list
+            append = cur.append
+            state = 2
+            p += 1
+        elif k == K_F32:
+            q = p + 5
+            if q > end:
+                raise IndexError
+            append(Instr("f32.const", (from_bytes(data[p + 1 : q], "little"),), p))
+            p = q
+        elif k == K_OTHER:
+            imm, q = _imm(data, p + 1, OTHER1[b], b)
+            append(Instr(names[b], imm, p))
             p = q
         elif k == K_TRY:
             bt, q = read_blocktype(data, p + 1)

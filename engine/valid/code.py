@@ -22,7 +22,23 @@ from engine.syntax.ast import Instr
 from engine.syntax.types import BOT, FUNCREF, FuncType, RefType, defaultable
 from engine.valid.context import Context
 from engine.valid.match import match_valtype, str_results, str_valtype
-from engine.valid.ops import SIMPLE
+from engine.valid.ops import (
+    F_BIN,
+    F_BR_IF,
+    F_CALL,
+    F_CONST,
+    F_DROP,
+    F_LGET,
+    F_LOAD,
+    F_LSET,
+    F_LTEE,
+    F_SIMPLE,
+    F_STORE,
+    F_UN,
+    FAST,
+    FAST_OTHER,
+    SIMPLE,
+)
 
 Handler = Callable[["Checker", Instr], Any]
 HANDLERS: dict[str, Handler] = {}
@@ -60,6 +76,15 @@ class Frame:
         self.pending: InvalidError | None = None
 
 
+_NEVER = object()
+
+
+def _call_sig(comp: Any) -> tuple[list[Any], tuple[Any, ...]]:
+    if type(comp) is FuncType:
+        return list(comp.params), comp.results
+    return [_NEVER], ()  # never matches a stack slice: the handler applies the rules
+
+
 class Checker:
     """Checks function bodies and constant expressions against one module context."""
 
@@ -71,6 +96,9 @@ class Checker:
         self.local_init: list[bool] = []
         self.init_log: list[int] = []
         self.results: tuple[Any, ...] = ()
+        # Per function index, its parameters as a list (to compare with a stack slice) and
+        # its results: built once the function index space is complete.
+        self.call_sigs: list[tuple[list[Any], tuple[Any, ...]]] = []
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -106,25 +134,47 @@ class Checker:
         frames.append(func)
         iters: list[Iterator[Instr]] = []
         it: Iterator[Instr] = iter(body)
-        simple = SIMPLE
+        fast = FAST.get
+        other = FAST_OTHER
         handlers = HANDLERS
         locs = self.locals
         linit = self.local_init
         init_log = self.init_log
         nloc = len(locs)
+        ctx = self.ctx
+        mems = ctx.memories
+        mem0 = mems[0].address if mems else None
+        sigs = self.call_sigs
+        if len(sigs) != len(ctx.funcs):
+            sigs[:] = [_call_sig(f.comp) for f in ctx.funcs]
+        nfuncs = len(sigs)
+        # The operand stack height of the innermost frame; refreshed whenever a handler or the
+        # end of a body may have pushed or popped a frame.
+        height = 0
+        # The common case of each frequent instruction is checked inline: operand types equal
+        # to the declared ones (numeric types are strings), a known index.  Anything else,
+        # including every error, goes to the instruction's handler, which applies the full
+        # rules and reports the reference's message.
         while True:
             for ins in it:
-                op = ins.op
-                # The local accesses dominate real code: their common cases are inlined, the
-                # rest (unknown index, uninitialised local, mismatch) goes to the handlers.
-                if op == "local.get":
+                c, s0, s1, s2 = fast(ins.op, other)
+                if c == F_LGET:
                     x = ins.imm[0]
                     if x < nloc and linit[x]:
                         vals.append(locs[x])
                         continue
-                elif op == "local.set":
+                elif c == F_BIN:
+                    if len(vals) - height >= 2:
+                        a = vals[-1]
+                        if a is s1 or a == s1:
+                            a = vals[-2]
+                            if a is s0 or a == s0:
+                                del vals[-1]
+                                vals[-1] = s2
+                                continue
+                elif c == F_LSET:
                     x = ins.imm[0]
-                    if x < nloc and len(vals) > frames[-1].height:
+                    if x < nloc and len(vals) > height:
                         t = locs[x]
                         a = vals[-1]
                         if a is t or a == t:
@@ -133,23 +183,83 @@ class Checker:
                                 linit[x] = True
                                 init_log.append(x)
                             continue
-                sig = simple.get(op)
-                if sig is not None:
-                    params, res = sig
-                    n = len(params)
-                    if n:
-                        if vals[-n:] == params and len(vals) - n >= frames[-1].height:
-                            del vals[-n:]
-                        else:
-                            self.pop(params, ins)
-                    if res:
-                        vals += res
+                elif c == F_CONST:
+                    vals.append(s0)
                     continue
-                h = handlers.get(op)
+                elif c == F_UN:
+                    if len(vals) > height:
+                        a = vals[-1]
+                        if a is s0 or a == s0:
+                            vals[-1] = s1
+                            continue
+                elif c == F_LOAD or c == F_STORE:
+                    imm = ins.imm
+                    if (
+                        imm[0] == 0
+                        and mem0 is not None
+                        and 1 << imm[1] <= s0  # type: ignore[operator]
+                        and (imm[2] < 0x1_0000_0000 or mem0 == "i64")
+                    ):
+                        if c == F_LOAD:
+                            if len(vals) > height and vals[-1] == mem0:
+                                vals[-1] = s1
+                                continue
+                        elif len(vals) - height >= 2 and vals[-1] == s1 and vals[-2] == mem0:
+                            del vals[-2:]
+                            continue
+                elif c == F_BR_IF:
+                    x = ins.imm[0]
+                    if x < len(frames) and len(vals) > height and vals[-1] == I32:
+                        lt = frames[-1 - x].label
+                        if lt is not None and not len(lt):
+                            vals.pop()
+                            continue
+                elif c == F_CALL:
+                    x = ins.imm[0]
+                    if x < nfuncs:
+                        ps, rs = sigs[x]
+                        n = len(ps)
+                        if not n:
+                            vals += rs
+                            continue
+                        if len(vals) - n >= height and vals[-n:] == ps:
+                            del vals[-n:]
+                            vals += rs
+                            continue
+                elif c == F_DROP:
+                    if len(vals) > height:
+                        vals.pop()
+                        continue
+                elif c == F_LTEE:
+                    x = ins.imm[0]
+                    if x < nloc and len(vals) > height:
+                        t = locs[x]
+                        a = vals[-1]
+                        if a is t or a == t:
+                            if not linit[x]:
+                                linit[x] = True
+                                init_log.append(x)
+                            continue
+                elif c == F_SIMPLE:
+                    n = len(s0)  # type: ignore[arg-type]
+                    if not n or (len(vals) - n >= height and vals[-n:] == s0):
+                        if n:
+                            del vals[-n:]
+                        vals += s1  # type: ignore[arg-type]
+                        continue
+                if F_CONST <= c <= F_SIMPLE:
+                    # A fixed signature whose operands are not exactly the declared types:
+                    # subtypes, the bottom type of unreachable code, or a mismatch.
+                    params, res = SIMPLE[ins.op]
+                    self.pop(params, ins)
+                    vals += res
+                    continue
+                h = handlers.get(ins.op)
                 if h is None:
-                    raise InvalidError(f"unknown instruction {op}", ins.offset)
+                    raise InvalidError(f"unknown instruction {ins.op}", ins.offset)
                 sub = h(self, ins)
                 if sub is not None:
+                    height = frames[-1].height
                     iters.append(it)
                     it = iter(sub)
                     break
@@ -161,6 +271,7 @@ class Checker:
                     it = iters.pop()
                 else:
                     return
+                height = frames[-1].height
 
     def end_block(self) -> list[Instr] | None:
         """Close the innermost frame (spec 3.4.x check_block).  Returns an ``if``'s else body

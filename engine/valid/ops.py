@@ -172,3 +172,37 @@ CONST_OPS = frozenset({
     "struct.new", "struct.new_default", "array.new", "array.new_default", "array.new_fixed",
     "any.convert_extern", "extern.convert_any",
 })  # fmt: skip
+
+# The body checker's dispatch table: every instruction with an inlined common case maps to
+# (shape, a, b, c); the rest map to nothing and go to their handlers.  Shapes and operands:
+#   F_CONST (result)   F_UN (param, result)   F_BIN (param1, param2, result)
+#   F_SIMPLE (params, results) for the other fixed signatures
+#   F_LOAD (natural size, result)   F_STORE (natural size, value type)   plain memory accesses
+#   F_LGET F_LSET F_LTEE F_BR_IF F_CALL F_DROP (no operands)
+(F_OTHER, F_LGET, F_LSET, F_LTEE, F_CONST, F_UN, F_BIN, F_SIMPLE, F_LOAD, F_STORE, F_BR_IF,
+ F_CALL, F_DROP) = range(13)  # fmt: skip
+FastEntry = tuple[int, object, object, object]
+FAST_OTHER: FastEntry = (F_OTHER, None, None, None)
+FAST: dict[str, FastEntry] = {}
+for _op, (_ps, _rs) in SIMPLE.items():
+    if not _ps and len(_rs) == 1:
+        FAST[_op] = (F_CONST, _rs[0], None, None)
+    elif len(_ps) == 1 and len(_rs) == 1:
+        FAST[_op] = (F_UN, _ps[0], _rs[0], None)
+    elif len(_ps) == 2 and len(_rs) == 1:
+        FAST[_op] = (F_BIN, _ps[0], _ps[1], _rs[0])
+    else:
+        FAST[_op] = (F_SIMPLE, _ps, _rs, None)
+for _op, _m in MEMOPS.items():
+    if _m.atomic or _m.lane:
+        continue
+    if not _m.args and len(_m.results) == 1:
+        FAST[_op] = (F_LOAD, _m.size, _m.results[0], None)
+    elif len(_m.args) == 1 and not _m.results:
+        FAST[_op] = (F_STORE, _m.size, _m.args[0], None)
+FAST["local.get"] = (F_LGET, None, None, None)
+FAST["local.set"] = (F_LSET, None, None, None)
+FAST["local.tee"] = (F_LTEE, None, None, None)
+FAST["br_if"] = (F_BR_IF, None, None, None)
+FAST["call"] = (F_CALL, None, None, None)
+FAST["drop"] = (F_DROP, None, None, None)
