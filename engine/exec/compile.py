@@ -24,7 +24,7 @@ from typing import Any
 from engine.syntax.ast import Instr
 from engine.syntax.types import FuncType, RefType
 
-from . import codegen_ctl, codegen_mem, codegen_ref
+from . import codegen_ctl, codegen_mem, codegen_outline, codegen_ref
 from .float_bits import f32_from_bits, f64_from_bits
 
 _SIMPLE_NAME = re.compile(r"^-?[A-Za-z_0-9.]+$")
@@ -116,6 +116,15 @@ class Compiler:
         self.guards: list[int] = []  # per open body: line index of its open guard, or -1
         self.try_depth = 0
         self.handler_of: Label | None = None
+        self.nlocals = len(ft.params) + len(fi.code.locals)
+        # Outlined regions (see codegen_outline): labels below region_base are outside the
+        # region being compiled; branches to them return (code, region_outs...).
+        self.region_base = 0
+        self.region_outs = ""
+        self.region_targets: dict[int, Label] = {}
+        self.region_tail = False
+        self.nout = 0
+        self.outlines: list[tuple[list[str], list[int]]] = []
 
     # --- emission ---------------------------------------------------------------------------
 
@@ -239,7 +248,7 @@ class Compiler:
             self.emit("_b = 0")
         if self.has_calls:
             self.emit("d = S.depth + 1")
-            self.emit(f"if d > {self.mc.max_depth}: _exhausted()")
+            self.emit("if d > S.max_call_depth: _exhausted()")
             self.emit("S.depth = d")
         self.emit("_n = B[0] - 1")
         self.emit("B[0] = _n")
@@ -253,12 +262,14 @@ class Compiler:
         src = [f"def {fname}({params}):"] + pro_lines + body_lines
         offsets = [func.offset] + pro_offsets + body_offsets
         info = self.mc.bind(self.mc.frame_info(self.index), "_fi")
+        # With regions, the trapping line is in the deepest region frame of the traceback.
+        region = f", '{self.name}__o'" if self.outlines else ""
         src += [
             "    except Trap as _e:",
-            f"        _frame(_e, {info}, _L{self.index})",
+            f"        _frame(_e, {info}, _L{self.index}{region})",
             "        raise",
             "    except _MemErrors as _e:",
-            f"        raise _oob_frame(_e, {info}, _L{self.index}) from None",
+            f"        raise _oob_frame(_e, {info}, _L{self.index}{region}) from None",
         ]
         offsets += [func.offset] * 5
         if self.has_tail:
@@ -273,6 +284,9 @@ class Compiler:
         else:
             src.append(f"{self.name}._wt = {self.name}")
         offsets += [func.offset] * (len(src) - len(offsets))
+        for lines, offs in self.outlines:
+            src += lines
+            offsets += offs
         return "\n".join(src) + "\n", offsets
 
     def _scan(self, body: list[Instr], labels: list[Instr | None]) -> None:
@@ -349,6 +363,10 @@ class Compiler:
             self.open_guard()
 
     def emit_return(self) -> None:
+        if self.region_base:
+            self.branch(len(self.labels) - 1)
+            self.reachable = False
+            return
         n = len(self.ft.results)
         vals = self.pop_n(n)
         if self.has_calls:
@@ -531,6 +549,9 @@ class Compiler:
         lab = self.labels[-1 - depth]
         if values is None:
             values = [e for e, _ in self.stack[len(self.stack) - lab.arity :]] if lab.arity else []
+        if len(self.labels) - 1 - depth < self.region_base:
+            codegen_outline.exit_region(self, lab, values)
+            return
         if lab.kind == "func":
             if self.has_calls:
                 self.emit("S.depth = d - 1")
@@ -645,7 +666,11 @@ class Compiler:
             self.has_tail = True
             self.emit("S.depth = d - 1")
             tup = f"({', '.join(args)},)" if args else "()"
-            self.emit(f"return _Tail({callee}, {tup})")
+            if self.region_base:
+                self.region_tail = True
+                self.emit(f"return (_Tail({callee}, {tup}), {self.region_outs})")
+            else:
+                self.emit(f"return _Tail({callee}, {tup})")
             self.reachable = False
             return
         self.push_results(f"{callee}({', '.join(args)})", len(ft.results))
@@ -654,6 +679,13 @@ class Compiler:
     # --- dispatch ---------------------------------------------------------------------------
 
     def instr(self, ins: Instr) -> None:
+        op = ins.op
+        if op in codegen_outline.CONSTRUCTS and codegen_outline.should_outline(self, ins):
+            codegen_outline.outline(self, ins)
+            return
+        self.construct(ins)
+
+    def construct(self, ins: Instr) -> None:
         op = ins.op
         h = codegen_ctl.CONTROL.get(op)
         if h is not None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import linecache
 import re
 import struct
+import sys
 import weakref
 from typing import Any
 
-from engine.errors import Frame, Trap
+from engine.errors import CompileError, Frame, Trap, WasmError
 from engine.runtime.instances import I31, ArrayInst, FuncInst, ModuleInst, StructInst
 
 from . import rt
@@ -41,17 +42,29 @@ def _exhausted() -> None:
     raise Trap("call stack exhausted")
 
 
-def _frame(e: Trap, info: tuple[Any, ...], lines: list[int]) -> None:
+def _line(e: BaseException, region: str | None) -> int:
+    """The line of the function's source where ``e`` was raised: in the function's own frame
+    or, for code outlined into region functions (``region`` prefix), the deepest of those."""
     tb = e.__traceback__
-    ln = tb.tb_lineno if tb is not None else 0
+    if tb is None:
+        return 0
+    if region is not None:
+        while tb.tb_next is not None and tb.tb_next.tb_frame.f_code.co_name.startswith(region):
+            tb = tb.tb_next
+    return tb.tb_lineno
+
+
+def _frame(e: Trap, info: tuple[Any, ...], lines: list[int], region: str | None = None) -> None:
+    ln = _line(e, region)
     off = lines[ln - 1] if 0 < ln <= len(lines) else -1
     e.frames.append(Frame(info[0], info[1], info[2], info[3], off))
 
 
-def _oob_frame(e: BaseException, info: tuple[Any, ...], lines: list[int]) -> Trap:
+def _oob_frame(
+    e: BaseException, info: tuple[Any, ...], lines: list[int], region: str | None = None
+) -> Trap:
     t = Trap("out of bounds memory access")
-    tb = e.__traceback__
-    ln = tb.tb_lineno if tb is not None else 0
+    ln = _line(e, region)
     off = lines[ln - 1] if 0 < ln <= len(lines) else -1
     t.frames.append(Frame(info[0], info[1], info[2], info[3], off))
     return t
@@ -82,6 +95,25 @@ def wrap_host(fi: FuncInst) -> Any:
         fn = calln
     fn._wt = fn
     return fn
+
+
+def _nesting(body: list[Any]) -> int:
+    """The deepest nesting of blocks in a function body (iteratively: it may be very deep)."""
+    deepest = 0
+    todo = [(body, 1)]
+    while todo:
+        instrs, depth = todo.pop()
+        deepest = max(deepest, depth)
+        for ins in instrs:
+            op = ins.op
+            if op == "block" or op == "loop":
+                todo.append((ins.imm[1], depth + 1))
+            elif op == "if":
+                todo.append((ins.imm[1], depth + 1))
+                todo.append((ins.imm[2], depth + 1))
+            elif op == "try_table":
+                todo.append((ins.imm[2], depth + 1))
+    return deepest
 
 
 _CODES: weakref.WeakKeyDictionary[ModuleInst, ModuleCode] = weakref.WeakKeyDictionary()
@@ -286,12 +318,27 @@ class ModuleCode:
         fi = self.inst.funcs[j]
         if fi.compiled is not None:
             return fi.compiled
-        src, offsets = self.source(j)
-        self.sources[j] = src
         filename = f"<wasm {self.inst.name or 'module'} func {j}>"
+        # The code generator recurses once per nesting level of wasm control.
+        old = sys.getrecursionlimit()
+        need = old + 8 * _nesting(fi.code.body) + 1000
+        try:
+            sys.setrecursionlimit(need)
+            src, offsets = self.source(j)
+            code = compile(src, filename, "exec")
+        except WasmError:
+            raise
+        except (Exception, RecursionError) as e:
+            raise CompileError(
+                f"function {j} could not be compiled: {type(e).__name__}: {e}"
+            ) from e
+        finally:
+            if sys.getrecursionlimit() == need:
+                sys.setrecursionlimit(old)
+        self.sources[j] = src
         self.ns[f"_L{j}"] = offsets
         linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-        exec(compile(src, filename, "exec"), self.ns)
+        exec(code, self.ns)
         fn = self.ns[f"f{j}"]
         fi.compiled = fn
         return fn
