@@ -397,7 +397,20 @@ def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], in
             if x < 0x40:
                 q = p + 2
             else:
-                x, q = read_sN(data, p + 1, 64)
+                # Up to nine bytes (63 bits) need no range check; longer goes to the reader.
+                q = p + 2
+                shift = 7
+                y = x
+                x &= 0x7F
+                while y >= 0x80 and shift < 63:
+                    y = data[q]
+                    q += 1
+                    x |= (y & 0x7F) << shift
+                    shift += 7
+                if y >= 0x80:
+                    x, q = read_sN(data, p + 1, 64)
+                elif y & 0x40:
+                    x -= 1 << shift
                 x &= 0xFFFFFFFFFFFFFFFF
             ins = I()
             ins.op = "i64.const"

@@ -24,6 +24,7 @@ from engine.valid.context import Context
 from engine.valid.match import match_valtype, str_results, str_valtype
 from engine.valid.ops import (
     F_BIN,
+    F_BLOCK,
     F_BR_IF,
     F_CALL,
     F_CONST,
@@ -32,11 +33,11 @@ from engine.valid.ops import (
     F_LOAD,
     F_LSET,
     F_LTEE,
+    F_OTHER,
     F_SIMPLE,
     F_STORE,
     F_UN,
     FAST,
-    FAST_OTHER,
     SIMPLE,
 )
 
@@ -134,8 +135,7 @@ class Checker:
         frames.append(func)
         iters: list[Iterator[Instr]] = []
         it: Iterator[Instr] = iter(body)
-        fast = FAST.get
-        other = FAST_OTHER
+        fast = FAST
         handlers = HANDLERS
         locs = self.locals
         linit = self.local_init
@@ -157,12 +157,18 @@ class Checker:
         # rules and reports the reference's message.
         while True:
             for ins in it:
-                c, s0, s1, s2 = fast(ins.op, other)
+                try:
+                    c, s0, s1, s2 = fast[ins.op]
+                except KeyError:
+                    c = F_OTHER
                 if c == F_LGET:
                     x = ins.imm[0]
                     if x < nloc and linit[x]:
                         vals.append(locs[x])
                         continue
+                elif c == F_CONST:
+                    vals.append(s0)
+                    continue
                 elif c == F_BIN:
                     if len(vals) - height >= 2:
                         a = vals[-1]
@@ -183,9 +189,6 @@ class Checker:
                                 linit[x] = True
                                 init_log.append(x)
                             continue
-                elif c == F_CONST:
-                    vals.append(s0)
-                    continue
                 elif c == F_UN:
                     if len(vals) > height:
                         a = vals[-1]
@@ -230,6 +233,16 @@ class Checker:
                     if len(vals) > height:
                         vals.pop()
                         continue
+                elif c == F_BLOCK:
+                    bt, sub = ins.imm
+                    if bt is None:
+                        height = len(vals)
+                        frames.append(
+                            Frame(ins.op, (), (), height, len(init_log), None, ins.offset)
+                        )
+                        iters.append(it)
+                        it = iter(sub)
+                        break
                 elif c == F_LTEE:
                     x = ins.imm[0]
                     if x < nloc and len(vals) > height:
@@ -264,7 +277,23 @@ class Checker:
                     it = iter(sub)
                     break
             else:
-                nxt = self.end_block()
+                # The end of a body: a block that leaves exactly its result types is closed
+                # inline (spec 3.4.x check_block); anything else by end_block.
+                f = frames[-1]
+                res = f.end
+                n = len(vals) - height
+                if (
+                    f.else_body is None
+                    and f.pending is None
+                    and n == len(res)
+                    and (not n or (n == 1 and vals[-1] == res[0]))
+                ):
+                    if len(init_log) > f.init_mark:
+                        self.undo_inits(f.init_mark)
+                    frames.pop()
+                    nxt = None
+                else:
+                    nxt = self.end_block()
                 if nxt is not None:
                     it = iter(nxt)
                 elif iters:

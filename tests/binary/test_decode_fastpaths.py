@@ -72,10 +72,40 @@ def test_i32_const_every_length(value: int, pad: int) -> None:
     assert body[0].offset == 0
 
 
-@pytest.mark.parametrize("value", [0, 1, 63, 64, -1, -64, -65, 1 << 40, -(1 << 40), -(1 << 63)])
-def test_i64_const(value: int) -> None:
-    body, _ = expr(b"\x42" + sleb(value) + b"\x0b")
+I64_EDGES = [
+    0, 1, 63, 64, -1, -64, -65, 1 << 40, -(1 << 40), (1 << 55) - 1, 1 << 55, -(1 << 55),
+    -(1 << 55) - 1, (1 << 62) - 1, 1 << 62, -(1 << 62), -(1 << 62) - 1, (1 << 63) - 1, -(1 << 63),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", I64_EDGES)
+@pytest.mark.parametrize("pad", [0, 1, 3])
+def test_i64_const(value: int, pad: int) -> None:
+    enc = sleb(value, pad)
+    if len(enc) > 10:
+        pytest.skip("longer than an i64 may be")
+    body, p = expr(b"\x42" + enc + b"\x0b")
+    assert p == len(enc) + 2
     assert body == [Instr("i64.const", (value & 0xFFFFFFFFFFFFFFFF,))]
+
+
+@pytest.mark.parametrize(
+    "enc, message",
+    [
+        (b"\x80" * 10 + b"\x00", "integer representation too long"),
+        (b"\xff" * 9 + b"\x7e", "integer too large"),
+        (b"\x80" * 9 + b"\x01", "integer too large"),
+    ],
+)
+def test_i64_const_overlong(enc: bytes, message: str) -> None:
+    with pytest.raises(MalformedError) as exc:
+        expr(b"\x42" + enc + b"\x1a\x0b")
+    assert exc.value.message == message
+
+
+def test_i64_const_truncated() -> None:
+    with pytest.raises(IndexError):
+        expr(b"\x42\x80\x80")
 
 
 @pytest.mark.parametrize("x", [0, 1, 127, 128, 300, 16383, 16384, 1 << 21, (1 << 32) - 1])
