@@ -9,7 +9,6 @@ engine/api/values.py).
 from __future__ import annotations
 
 import ctypes
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -144,27 +143,6 @@ class Caller:
         self._instance = None
 
 
-def _calling_instance() -> tuple[ModuleInst | None, Any]:
-    """The module instance and runtime store of the nearest compiled wasm frame on the
-    Python stack, or (None, None) when Python called the host function directly.
-
-    Compiled functions of one instance share a globals dict whose ``_entry`` is bound to
-    their ModuleCode (engine/exec/module_code.py); a couple of wrapper frames separate the
-    host function from it.
-    """
-    f: Any = sys._getframe(2)
-    for _ in range(8):
-        if f is None:
-            break
-        entry = f.f_globals.get("_entry")
-        mc = getattr(entry, "__self__", None)
-        inst = getattr(mc, "inst", None)
-        if isinstance(inst, ModuleInst):
-            return inst, getattr(mc, "store", None)
-        f = f.f_back
-    return None, None
-
-
 class Func(_Extern):
     """A function: exported by an instance, or a host function ``Func(store, ty, callable)``.
 
@@ -224,10 +202,13 @@ def _host_adapter(
     n = len(results)
 
     def host(*args: Any) -> list[Any]:
-        py = [from_wasm(a, t) for a, t in zip(args, params)]
         caller = None
         if access_caller:
-            caller = Caller(store, *_calling_instance())
+            # The execution tier passes the calling instance and its store (wants_caller).
+            caller = Caller(store, args[0], args[1])
+            args = args[2:]
+        py = [from_wasm(a, t) for a, t in zip(args, params)]
+        if caller is not None:
             py.insert(0, caller)
         try:
             r = fn(*py)
@@ -246,6 +227,7 @@ def _host_adapter(
             raise TypeError(f"host function must return a sequence of {n} values")
         return [to_wasm(x, t) for x, t in zip(r, results)]
 
+    host.wants_caller = access_caller  # type: ignore[attr-defined]
     return host
 
 

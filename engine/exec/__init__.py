@@ -4,6 +4,12 @@ Python function (see ``engine/exec/compile.py``), and ``invoke`` runs it.
 - ``invoke(store, func, args) -> list``: call a wasm or host function with runtime values.
 - ``WasmThrow``: a wasm exception crossing Python frames; ``.exn`` is the ``ExnInst``.
 - ``source_of(store, func) -> str``: the generated Python source of a wasm function.
+
+An instance's compiled code is bound to the store that first runs it; calling into it with
+another store raises ``WasmError("object used with the wrong store")``.  A host function whose
+callable has ``wants_caller = True`` is called as ``host(caller, store, *args)`` with the
+calling ``ModuleInst`` (None from the embedder) and the runtime store.  ``store.max_call_depth``
+may be changed at any time; running code reads it at every call.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any
 from engine.errors import Trap
 from engine.runtime.instances import FuncInst
 
-from .module_code import entry_of, module_code
+from .module_code import check_store, entry_of, module_code
 from .rt import WasmThrow
 from .state import state_of
 
@@ -37,6 +43,8 @@ def invoke(store: Any, func: FuncInst, args: list[Any]) -> list[Any]:
     fn = func.compiled
     if fn is None:
         fn = entry_of(func, store)
+    else:
+        check_store(func, store)
     _ensure_recursion_limit(store)
     state = state_of(store)
     depth = store.depth

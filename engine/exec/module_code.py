@@ -10,6 +10,7 @@ chain of ``return_call``s runs at constant Python stack depth.
 
 from __future__ import annotations
 
+import functools
 import linecache
 import re
 import struct
@@ -70,10 +71,24 @@ def _oob_frame(
     return t
 
 
-def wrap_host(fi: FuncInst) -> Any:
-    """The compiled-code calling convention around a host function."""
+def wants_caller(fi: FuncInst) -> bool:
+    """A host function whose callable has a true ``wants_caller`` attribute is called as
+    ``host(caller, store, *args)``: ``caller`` is the ModuleInst whose wasm code made the call
+    (None when the embedder called it directly) and ``store`` the runtime store it runs in."""
+    return fi.host is not None and getattr(fi.host, "wants_caller", False) is True
+
+
+def wrong_store() -> WasmError:
+    return WasmError("object used with the wrong store")
+
+
+def wrap_host(fi: FuncInst, caller: ModuleInst | None = None, store: Any = None) -> Any:
+    """The compiled-code calling convention around a host function (for a host function that
+    wants its caller: as called from ``caller``'s code)."""
     host = fi.host
     assert host is not None
+    if wants_caller(fi):
+        host = functools.partial(host, caller, store)
     n = len(fi.type.comp.results)
     if n == 0:
 
@@ -120,10 +135,23 @@ _CODES: weakref.WeakKeyDictionary[ModuleInst, ModuleCode] = weakref.WeakKeyDicti
 
 
 def module_code(inst: ModuleInst, store: Any) -> ModuleCode:
+    """The compiled code of ``inst``.  It is bound to the store that first ran the instance
+    (the store's depth, fuel and interrupt are baked into it); using the instance from
+    another store is an error, as in wasmtime."""
     mc = _CODES.get(inst)
     if mc is None:
         mc = _CODES[inst] = ModuleCode(inst, store)
+    elif mc.store is not store:
+        raise wrong_store()
     return mc
+
+
+def check_store(fi: FuncInst, store: Any) -> None:
+    """Raise if ``fi`` belongs to an instance whose code is bound to another store."""
+    if fi.module is not None:
+        mc = _CODES.get(fi.module)
+        if mc is not None and mc.store is not store:
+            raise wrong_store()
 
 
 def entry_of(fi: FuncInst, store: Any) -> Any:
@@ -132,6 +160,8 @@ def entry_of(fi: FuncInst, store: Any) -> Any:
     if fn is not None:
         return fn
     if fi.host is not None:
+        if wants_caller(fi):
+            return wrap_host(fi, None, store)
         fn = fi.compiled = wrap_host(fi)
         return fn
     assert fi.module is not None
@@ -179,7 +209,6 @@ class ModuleCode:
         self.inst = inst
         self.store = store
         self.state = state_of(store)
-        self.max_depth = store.max_call_depth
         self.inline = numerics.INLINE
         self.scalar = numerics.SCALAR
         self.vector = simd.VECTOR
@@ -202,13 +231,27 @@ class ModuleCode:
                 ns[name] = obj
                 self.names.setdefault(id(obj), name)
         self.keep.extend(inst.types)
+        self.callers: dict[int, Any] = {}
         for j, fi in enumerate(inst.funcs):
             if fi.module is inst and fi.code is not None:
                 ns[f"f{j}"] = fi.compiled if fi.compiled is not None else self._stub(j)
+            elif wants_caller(fi):
+                ns[f"f{j}"] = self.entry(fi)
             else:
+                if fi.module is not None:
+                    module_code(fi.module, store)  # the exporting instance: same store
                 ns[f"f{j}"] = self._lazy(fi)
 
     def entry(self, fi: FuncInst) -> Any:
+        fn = fi.compiled
+        if fn is not None:
+            return fn
+        if wants_caller(fi):
+            fn = self.callers.get(id(fi))
+            if fn is None:
+                fn = self.callers[id(fi)] = wrap_host(fi, self.inst, self.store)
+                self.keep.append(fi)
+            return fn
         return entry_of(fi, self.store)
 
     def _lazy(self, fi: FuncInst) -> Any:
