@@ -7,8 +7,7 @@
 Each kernel exports ``run`` returning a checksum; the script checks that both engines agree.
 Times are the best of ``--repeat`` runs; for our engine a run includes compiling the
 functions it calls (a fresh instance every time), instantiation is outside the timing.
-pywasm needs a binary: ``engine.binary.encode_module`` makes it; ``--wabt DIR`` (a
-node_modules folder holding the ``wabt`` npm package) is a fallback for when it cannot.
+pywasm runs the binary that ``engine.binary.encode_module`` makes from the same parsed module.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
+from engine.binary import encode_module  # noqa: E402
 from engine.exec import invoke  # noqa: E402
 from engine.runtime.instantiate import instantiate  # noqa: E402
 from engine.runtime.store import Store  # noqa: E402
@@ -37,9 +36,8 @@ KERNELS = ["fib", "sieve", "matmul", "nbody", "crc32", "prng", "indirect", "memg
 _MASK = {"i32": 0xFFFFFFFF, "i64": 0xFFFFFFFFFFFFFFFF}
 
 
-def load(name: str) -> tuple[str, Module]:
-    wat = (ROOT / "kernels" / f"{name}.wat").read_text()
-    return wat, parse_wat(wat)
+def load(name: str) -> Module:
+    return parse_wat((ROOT / "kernels" / f"{name}.wat").read_text())
 
 
 def result_type(module: Module) -> str:
@@ -63,23 +61,8 @@ def run_ours(module: Module, repeat: int) -> tuple[float, int]:
     return best, value
 
 
-def to_binary(wat: str, module: Module, wabt: str | None) -> bytes:
-    try:
-        from engine.binary import encode_module
-
-        return bytes(encode_module(module))
-    except NotImplementedError:
-        if not wabt:
-            raise
-    script = (
-        "require('wabt')().then(w => { const m = w.parseWat('k.wat', "
-        "require('fs').readFileSync(0, 'utf8')); "
-        "process.stdout.write(Buffer.from(m.toBinary({}).buffer)); });"
-    )
-    env = dict(os.environ, NODE_PATH=wabt)
-    out = subprocess.run(["node", "-e", script], input=wat.encode(), capture_output=True,
-                         env=env, check=True)  # fmt: skip
-    return out.stdout
+def to_binary(module: Module) -> bytes:
+    return bytes(encode_module(module))
 
 
 def run_pywasm(binary: bytes, repeat: int) -> tuple[float, int]:
@@ -108,20 +91,19 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per kernel (best is kept)")
     ap.add_argument("--pywasm-repeat", type=int, default=1)
     ap.add_argument("--engine-only", action="store_true", help="skip pywasm")
-    ap.add_argument("--wabt", help="node_modules folder with the wabt package (fallback)")
     args = ap.parse_args()
     names = args.kernel or KERNELS
     ratios: list[float] = []
     print(f"{'kernel':10} {'ours (s)':>10} {'pywasm (s)':>11} {'ratio':>8}  checksum")
     for name in names:
-        wat, module = load(name)
+        module = load(name)
         mask = _MASK[result_type(module)]
         ours, value = run_ours(module, args.repeat)
         value &= mask
         if args.engine_only:
             print(f"{name:10} {ours:10.4f} {'-':>11} {'-':>8}  {value:#x}")
             continue
-        theirs, pv = run_pywasm(to_binary(wat, module, args.wabt), args.pywasm_repeat)
+        theirs, pv = run_pywasm(to_binary(module), args.pywasm_repeat)
         pv &= mask
         if pv != value:
             raise SystemExit(f"{name}: checksum mismatch: ours {value:#x}, pywasm {pv:#x}")

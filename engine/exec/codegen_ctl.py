@@ -95,7 +95,7 @@ def _return(c: Any, ins: Instr) -> None:
 def _call(c: Any, ins: Instr) -> None:
     j = ins.imm[0]
     ft = c.inst.funcs[j].type.comp
-    c.call_expr(f"f{j}", ft, ins.op == "return_call")
+    c.call_expr(f"f{j}", ft, ins.op == "return_call", c.mc.takes_depth(j))
 
 
 def _call_indirect(c: Any, ins: Instr) -> None:

@@ -117,6 +117,7 @@ class Compiler:
         self.try_depth = 0
         self.handler_of: Label | None = None
         self.nlocals = len(ft.params) + len(fi.code.locals)
+        self.takes_d = mc.takes_depth(index)
         # Outlined regions (see codegen_outline): labels below region_base are outside the
         # region being compiled; branches to them return (code, region_outs...).
         self.region_base = 0
@@ -247,9 +248,12 @@ class Compiler:
         if self.uses_b:
             self.emit("_b = 0")
         if self.has_calls:
-            self.emit("d = S.depth + 1")
+            # Call depth (see module_code): passed by direct callers, else from the store.
+            if self.takes_d:
+                self.emit("if d is None: d = S.depth + 1")
+            else:
+                self.emit("d = S.depth + 1")
             self.emit("if d > S.max_call_depth: _exhausted()")
-            self.emit("S.depth = d")
         self.emit("_n = B[0] - 1")
         self.emit("B[0] = _n")
         self.emit("if _n < 0: _poll()")
@@ -259,7 +263,10 @@ class Compiler:
         pro_lines, pro_offsets = self.lines, self.line_offsets
         params = ", ".join(f"l{i}" for i in range(nparams))
         fname = f"{self.name}_body" if self.has_tail else self.name
-        src = [f"def {fname}({params}):"] + pro_lines + body_lines
+        sig = (
+            f"{params}, d=None" if params and self.takes_d else "d=None" if self.takes_d else params
+        )
+        src = [f"def {fname}({sig}):"] + pro_lines + body_lines
         offsets = [func.offset] + pro_offsets + body_offsets
         info = self.mc.bind(self.mc.frame_info(self.index), "_fi")
         # With regions, the trapping line is in the deepest region frame of the traceback.
@@ -369,8 +376,6 @@ class Compiler:
             return
         n = len(self.ft.results)
         vals = self.pop_n(n)
-        if self.has_calls:
-            self.emit("S.depth = d - 1")
         if n == 0:
             self.emit("return")
         elif n == 1:
@@ -553,8 +558,6 @@ class Compiler:
             codegen_outline.exit_region(self, lab, values)
             return
         if lab.kind == "func":
-            if self.has_calls:
-                self.emit("S.depth = d - 1")
             if not values:
                 self.emit("return")
             elif len(values) == 1:
@@ -660,8 +663,13 @@ class Compiler:
         for m in sorted(self.mems_used):
             self.emit(f"m{m} = M{m}.data")
 
-    def call_expr(self, callee: str, ft: FuncType, tail: bool) -> None:
+    def call_expr(self, callee: str, ft: FuncType, tail: bool, direct: bool = False) -> None:
+        """A call; ``direct``: of a function of this module that takes its depth ``d``."""
         args = self.pop_n(len(ft.params))
+        if direct and not tail:
+            self.push_results(f"{callee}({', '.join(args + ['d + 1'])})", len(ft.results))
+            self.after_call()
+            return
         if tail:
             self.has_tail = True
             self.emit("S.depth = d - 1")
@@ -673,6 +681,8 @@ class Compiler:
                 self.emit(f"return _Tail({callee}, {tup})")
             self.reachable = False
             return
+        # Other callees read the depth from the store.
+        self.emit("S.depth = d")
         self.push_results(f"{callee}({', '.join(args)})", len(ft.results))
         self.after_call()
 

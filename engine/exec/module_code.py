@@ -2,7 +2,11 @@
 instance, lazy per-function compilation, and the calling convention.
 
 Calling convention: a compiled function takes its wasm arguments positionally and returns
-``None`` (no result), the value (one result) or a tuple (several).  Every callable also has a
+``None`` (no result), the value (one result) or a tuple (several).  A function that makes
+calls but no tail calls also takes an optional call depth ``d``: direct calls within the
+module pass ``d + 1``; every other caller leaves it out and the function reads
+``store.depth + 1``, which compiled code sets right before any call that is not direct.  So
+``store.depth`` is exact whenever code other than compiled wasm runs.  Every callable also has a
 ``_wt`` attribute, its *tail entry*: for a function that makes tail calls, its body, which may
 return a ``Tail`` request instead of results; the plain callable runs the trampoline.  So a
 chain of ``return_call``s runs at constant Python stack depth.
@@ -131,6 +135,31 @@ def _nesting(body: list[Any]) -> int:
     return deepest
 
 
+_CALLS = frozenset(
+    ("call", "call_indirect", "call_ref", "return_call", "return_call_indirect",
+     "return_call_ref")
+)  # fmt: skip
+
+
+def _call_ops(body: list[Any]) -> set[str]:
+    """The call instructions anywhere in a function body."""
+    found: set[str] = set()
+    todo = [body]
+    while todo:
+        for ins in todo.pop():
+            op = ins.op
+            if op in _CALLS:
+                found.add(op)
+            elif op == "block" or op == "loop":
+                todo.append(ins.imm[1])
+            elif op == "if":
+                todo.append(ins.imm[1])
+                todo.append(ins.imm[2])
+            elif op == "try_table":
+                todo.append(ins.imm[2])
+    return found
+
+
 _CODES: weakref.WeakKeyDictionary[ModuleInst, ModuleCode] = weakref.WeakKeyDictionary()
 
 
@@ -232,6 +261,7 @@ class ModuleCode:
                 self.names.setdefault(id(obj), name)
         self.keep.extend(inst.types)
         self.callers: dict[int, Any] = {}
+        self.depth_conv: dict[int, bool] = {}
         for j, fi in enumerate(inst.funcs):
             if fi.module is inst and fi.code is not None:
                 ns[f"f{j}"] = fi.compiled if fi.compiled is not None else self._stub(j)
@@ -240,7 +270,19 @@ class ModuleCode:
             else:
                 if fi.module is not None:
                     module_code(fi.module, store)  # the exporting instance: same store
-                ns[f"f{j}"] = self._lazy(fi)
+                ns[f"f{j}"] = self._lazy(fi, f"f{j}")
+
+    def takes_depth(self, j: int) -> bool:
+        """Does defined function ``j`` take its call depth as a parameter?"""
+        r = self.depth_conv.get(j)
+        if r is None:
+            fi = self.inst.funcs[j]
+            r = False
+            if fi.module is self.inst and fi.code is not None:
+                ops = _call_ops(fi.code.body)
+                r = bool(ops) and not any(op.startswith("return_call") for op in ops)
+            self.depth_conv[j] = r
+        return r
 
     def entry(self, fi: FuncInst) -> Any:
         fn = fi.compiled
@@ -254,12 +296,13 @@ class ModuleCode:
             return fn
         return entry_of(fi, self.store)
 
-    def _lazy(self, fi: FuncInst) -> Any:
+    def _lazy(self, fi: FuncInst, name: str) -> Any:
         if fi.compiled is not None:
             return fi.compiled
 
         def call(*args: Any) -> Any:
-            return self.entry(fi)(*args)
+            fn = self.ns[name] = self.entry(fi)
+            return fn(*args)
 
         def tail(*args: Any) -> Any:
             return self.entry(fi)._wt(*args)

@@ -117,3 +117,32 @@ def test_host_receives_calling_instance_direct_indirect_and_from_embedder() -> N
     assert a.one("f", 2) == 3
     assert [c for c, _ in seen] == [a.inst, b.inst, None, a.inst]
     assert all(s is store for _, s in seen)
+
+
+def test_call_depth_is_exact_for_direct_and_indirect_calls() -> None:
+    store = Store(max_call_depth=10)
+    depths: list[int] = []
+
+    def probe() -> list[Any]:
+        depths.append(store.depth)
+        return []
+
+    w = Wasm(
+        REC.replace(
+            "(call $rec (i32.sub (local.get 0) (i32.const 1)))",
+            "(if (result i32) (i32.and (local.get 0) (i32.const 1))"
+            " (then (call $rec (i32.sub (local.get 0) (i32.const 1))))"
+            " (else (call_indirect (param i32) (result i32)"
+            " (i32.sub (local.get 0) (i32.const 1)) (i32.const 0))))",
+        ).replace("(func $rec", "(table 1 funcref) (elem (i32.const 0) $rec) (func $rec"),
+        [host_func(FuncType((), ()), probe)],
+        store,
+    )
+    assert w.one("rec", 5) == 5
+    assert depths == [6]  # rec(5) .. rec(0) are frames 1 .. 6
+    assert w.one("rec", 9) == 9
+    with pytest.raises(Trap, match="call stack exhausted"):
+        w.call("rec", 10)
+    assert store.depth == 0
+    assert w.one("rec", 8) == 8
+    assert depths == [6, 10, 9]
