@@ -103,11 +103,19 @@ def _call_indirect(c: Any, ins: Instr) -> None:
     dt = c.inst.types[y]
     idx = c.pop_expr()
     table = c.name_of(c.inst.tables[x], "T")
-    callee = f"_indirect({table}, {idx}, {c.name_of(dt, 'DT')}, _entry)"
+    dtn = c.name_of(dt, "DT")
     if ins.op == "call_indirect":
+        # Inline fast path: an exact type match with compiled code; anything else (bounds,
+        # null, subtyping, first call) goes through _indirect.
+        i = c.tmp()
         t = c.tmp()
-        c.emit(f"{t} = {callee}")
+        c.emit(f"{i} = {idx}")
+        c.emit(f"{t} = {table}.elements[{i}] if {i} < len({table}.elements) else None")
+        c.emit(f"{t} = {t}.compiled if {t} is not None and {t}.type is {dtn} else None")
+        c.emit(f"if {t} is None: {t} = _indirect({table}, {i}, {dtn}, _entry)")
         callee = t
+    else:
+        callee = f"_indirect({table}, {idx}, {dtn}, _entry)"
     c.call_expr(callee, dt.comp, ins.op == "return_call_indirect")
 
 

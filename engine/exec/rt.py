@@ -84,7 +84,12 @@ def mem_copy(dst: MemoryInst, src: MemoryInst, d: int, s: int, n: int) -> None:
     if d + n > len(ddata) or s + n > len(sdata):
         raise Trap("out of bounds memory access")
     if n:
-        ddata[d : d + n] = bytes(sdata[s : s + n])
+        # A copy of the source, so overlapping ranges move correctly (a bytearray's slice
+        # is one; a host memoryview's slice is not).
+        chunk = sdata[s : s + n]
+        if chunk.__class__ is memoryview:
+            chunk = chunk.tobytes()
+        ddata[d : d + n] = chunk
 
 
 def mem_init(mem: MemoryInst, seg: DataInst, d: int, s: int, n: int) -> None:
