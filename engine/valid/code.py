@@ -29,6 +29,7 @@ from engine.valid.ops import (
     F_CALL,
     F_CONST,
     F_DROP,
+    F_IF,
     F_LGET,
     F_LOAD,
     F_LSET,
@@ -243,6 +244,15 @@ class Checker:
                         iters.append(it)
                         it = iter(sub)
                         break
+                elif c == F_IF:
+                    bt, sub, els = ins.imm
+                    if bt is None and len(vals) > height and vals[-1] == I32:
+                        vals.pop()
+                        height = len(vals)
+                        frames.append(Frame("if", (), (), height, len(init_log), els, ins.offset))
+                        iters.append(it)
+                        it = iter(sub)
+                        break
                 elif c == F_LTEE:
                     x = ins.imm[0]
                     if x < nloc and len(vals) > height:
@@ -283,15 +293,21 @@ class Checker:
                 res = f.end
                 n = len(vals) - height
                 if (
-                    f.else_body is None
-                    and f.pending is None
+                    f.pending is None
                     and n == len(res)
                     and (not n or (n == 1 and vals[-1] == res[0]))
                 ):
                     if len(init_log) > f.init_mark:
                         self.undo_inits(f.init_mark)
-                    frames.pop()
-                    nxt = None
+                    nxt = f.else_body
+                    if nxt is None:
+                        frames.pop()
+                    else:
+                        # The then-arm of an if: the else-arm starts from the block's inputs.
+                        f.else_body = None
+                        f.unreachable = False
+                        del vals[height:]
+                        vals.extend(f.start)
                 else:
                     nxt = self.end_block()
                 if nxt is not None:

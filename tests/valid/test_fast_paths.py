@@ -170,3 +170,35 @@ def test_drop() -> None:
                    message="type mismatch")  # fmt: skip
     assert e.message == "type mismatch: instruction requires [bot] but stack has []"
     check_body([I("i32.const", 0), I("block", None, [I("unreachable"), I("drop")]), I("drop")])
+
+
+def test_if_arms() -> None:
+    nn = RefType(False, "i31")
+    set_nn = [I("i32.const", 1), I("ref.i31"), I("local.set", 0)]
+    check_body([I("i32.const", 1), I("if", None, set_nn, set_nn)], locals_=[nn])
+    # What the then-arm initialised is not initialised in the else-arm.
+    body = [I("i32.const", 1), I("if", None, set_nn, [I("local.get", 0), I("drop")])]
+    e = check_body(body, locals_=[nn], message="uninitialized")
+    assert e.message == "uninitialized local"
+    e = check_body([I("i32.const", 1), I("if", None, [I("i32.const", 2)], [])],
+                   message="type mismatch")  # fmt: skip
+    assert e.message == "type mismatch: block requires [] but stack has [i32]"
+    e = check_body([I("i32.const", 1), I("if", None, [], [I("i32.const", 2)])],
+                   message="type mismatch")  # fmt: skip
+    assert e.message == "type mismatch: block requires [] but stack has [i32]"
+    e = check_body([I("i64.const", 1), I("if", None, [], [])], message="type mismatch")
+    assert e.message == "type mismatch: instruction requires [i32] but stack has [i64]"
+    # A result needs an else-arm that produces it.
+    e = check_body([I("i32.const", 1), I("if", I32, [I("i32.const", 2)], [])], (), (I32,),
+                   message="type mismatch")  # fmt: skip
+    assert e.message == "type mismatch: instruction requires [i32] but stack has []"
+    body = [I("i32.const", 1), I("if", I32, [I("i32.const", 2)], [I("i32.const", 3)])]
+    check_body(body, (), (I32,))
+
+
+def test_unreachable_arm_ends_polymorphic() -> None:
+    body = [I("i32.const", 1), I("if", I64, [I("unreachable")], [I("i64.const", 3)])]
+    check_body(body, (), (I64,))
+    body = [I("block", None, [I("unreachable"), I("i32.const", 1)])]
+    e = check_body(body, message="type mismatch")
+    assert e.message == "type mismatch: block requires [] but stack has [i32]"
