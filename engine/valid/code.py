@@ -7,9 +7,13 @@ typing rules are the reference interpreter's (valid.ml): an instruction pops its
 ``unreachable``, ``br``, ``return`` & co the current frame's stack is polymorphic and missing
 operands are the bottom type.
 
-Handlers live in tables keyed by mnemonic; every fixed-type numeric/vector instruction shares one
-fast path (``ops.SIMPLE``).  Handlers for the other instruction families are registered by
-engine/valid/instrs.py.
+The main loop looks each instruction up once in ``ops.FAST``, which gives its shape (constant,
+unary, binary, other fixed signature, plain load or store, local access, br_if, call, drop,
+untyped block or if) and the types involved; the common case of each shape, operands exactly the
+declared types, is checked inline.  Every other case, all errors included, goes to the general
+rules: ``pop`` for fixed signatures, else the instruction's handler, kept in a table keyed by
+mnemonic (handlers for the other instruction families are registered by engine/valid/instrs.py
+and engine/valid/refs.py).  The inline cases change nothing the handlers would not.
 """
 
 from __future__ import annotations
