@@ -29,16 +29,21 @@ from engine.valid.match import match_valtype, str_results, str_valtype
 from engine.valid.ops import (
     F_BIN,
     F_BLOCK,
+    F_BR,
     F_BR_IF,
     F_CALL,
     F_CONST,
     F_DROP,
+    F_GGET,
+    F_GSET,
     F_IF,
     F_LGET,
     F_LOAD,
     F_LSET,
     F_LTEE,
     F_OTHER,
+    F_RETURN,
+    F_SELECT,
     F_SIMPLE,
     F_STORE,
     F_UN,
@@ -149,6 +154,8 @@ class Checker:
         ctx = self.ctx
         mems = ctx.memories
         mem0 = mems[0].address if mems else None
+        globs = ctx.globals
+        blocktype = ctx.blocktype
         sigs = self.call_sigs
         if len(sigs) != len(ctx.funcs):
             sigs[:] = [_call_sig(f.comp) for f in ctx.funcs]
@@ -239,24 +246,58 @@ class Checker:
                         vals.pop()
                         continue
                 elif c == F_BLOCK:
+                    # No block type or a value type: no inputs (a type index goes to the handler).
                     bt, sub = ins.imm
-                    if bt is None:
+                    if type(bt) is not int:
+                        res = () if bt is None else blocktype(bt, ins.offset)[1]
                         height = len(vals)
                         frames.append(
-                            Frame(ins.op, (), (), height, len(init_log), None, ins.offset)
+                            Frame(ins.op, (), res, height, len(init_log), None, ins.offset)
                         )
                         iters.append(it)
                         it = iter(sub)
                         break
                 elif c == F_IF:
                     bt, sub, els = ins.imm
-                    if bt is None and len(vals) > height and vals[-1] == I32:
+                    if type(bt) is not int and len(vals) > height and vals[-1] == I32:
+                        res = () if bt is None else blocktype(bt, ins.offset)[1]
                         vals.pop()
                         height = len(vals)
-                        frames.append(Frame("if", (), (), height, len(init_log), els, ins.offset))
+                        frames.append(Frame("if", (), res, height, len(init_log), els, ins.offset))
                         iters.append(it)
                         it = iter(sub)
                         break
+                elif c == F_GGET:
+                    x = ins.imm[0]
+                    if x < len(globs):
+                        vals.append(globs[x].type)
+                        continue
+                elif c == F_BR or c == F_RETURN:
+                    if c == F_BR:
+                        x = ins.imm[0]
+                        lt = frames[-1 - x].label if x < len(frames) else None
+                    else:
+                        lt = self.results
+                    if lt is not None:
+                        n = len(lt)
+                        if not n or (n == 1 and len(vals) > height and vals[-1] == lt[0]):
+                            del vals[height:]
+                            frames[-1].unreachable = True
+                            continue
+                elif c == F_SELECT:
+                    # Untyped select of two equal numeric or vector operands.
+                    if not ins.imm and len(vals) - height >= 3 and vals[-1] == I32:
+                        t = vals[-2]
+                        if type(t) is str and t != BOT and vals[-3] == t:
+                            del vals[-2:]
+                            continue
+                elif c == F_GSET:
+                    x = ins.imm[0]
+                    if x < len(globs) and len(vals) > height:
+                        g = globs[x]
+                        if g.mutable and vals[-1] == g.type:
+                            vals.pop()
+                            continue
                 elif c == F_LTEE:
                     x = ins.imm[0]
                     if x < nloc and len(vals) > height:

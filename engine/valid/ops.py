@@ -178,9 +178,10 @@ CONST_OPS = frozenset({
 #   F_CONST (result)   F_UN (param, result)   F_BIN (param1, param2, result)
 #   F_SIMPLE (params, results) for the other fixed signatures
 #   F_LOAD (natural size, result)   F_STORE (natural size, value type)   plain memory accesses
-#   F_LGET F_LSET F_LTEE F_BR_IF F_CALL F_DROP F_BLOCK F_IF (no operands)
+#   F_LGET F_LSET F_LTEE F_GGET F_GSET F_BR F_BR_IF F_RETURN F_CALL F_DROP F_SELECT F_BLOCK
+#   F_IF (no operands)
 (F_OTHER, F_LGET, F_LSET, F_LTEE, F_CONST, F_UN, F_BIN, F_SIMPLE, F_LOAD, F_STORE, F_BR_IF,
- F_CALL, F_DROP, F_BLOCK, F_IF) = range(15)  # fmt: skip
+ F_CALL, F_DROP, F_BLOCK, F_IF, F_GGET, F_GSET, F_BR, F_RETURN, F_SELECT) = range(20)  # fmt: skip
 FastEntry = tuple[int, object, object, object]
 FAST_OTHER: FastEntry = (F_OTHER, None, None, None)
 FAST: dict[str, FastEntry] = {}
@@ -208,5 +209,10 @@ FAST["call"] = (F_CALL, None, None, None)
 FAST["drop"] = (F_DROP, None, None, None)
 FAST["block"] = FAST["loop"] = (F_BLOCK, None, None, None)
 FAST["if"] = (F_IF, None, None, None)
+FAST["global.get"] = (F_GGET, None, None, None)
+FAST["global.set"] = (F_GSET, None, None, None)
+FAST["br"] = (F_BR, None, None, None)
+FAST["return"] = (F_RETURN, None, None, None)
+FAST["select"] = (F_SELECT, None, None, None)
 for _op in OPCODES:
     FAST.setdefault(_op, FAST_OTHER)

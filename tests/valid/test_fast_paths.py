@@ -202,3 +202,69 @@ def test_unreachable_arm_ends_polymorphic() -> None:
     body = [I("block", None, [I("unreachable"), I("i32.const", 1)])]
     e = check_body(body, message="type mismatch")
     assert e.message == "type mismatch: block requires [] but stack has [i32]"
+
+
+def test_typed_blocks() -> None:
+    check_body([I("block", I32, [I("i32.const", 1)])], (), (I32,))
+    check_body([I("loop", F64, [I("f64.const", 0)])], (), (F64,))
+    e = check_body([I("block", I32, [I("i64.const", 1)])], (), (I32,), message="type mismatch")
+    assert e.message == "type mismatch: instruction requires [i32] but stack has [i64]"
+    e = check_body([I("block", RefType(True, 7), [])], message="unknown type")
+    assert e.message == "unknown type 7"
+    e = check_body([I("if", RefType(True, 7), [], [])], message="unknown type")
+    assert e.message == "unknown type 7"
+    # A loop's label is its inputs: a branch to it carries nothing.
+    check_body([I("loop", I32, [I("br", 0)])], (), (I32,))
+    body = [I("block", I32, [I("i32.const", 1), I("br", 0)])]
+    check_body(body, (), (I32,))
+    e = check_body([I("block", I32, [I("br", 0)])], (), (I32,), message="type mismatch")
+    assert e.message == "type mismatch: instruction requires [i32] but stack has []"
+
+
+def test_br_and_return() -> None:
+    check_body(
+        [I("block", None, [I("br", 0), I("i32.add"), I("drop")]), I("i32.const", 2)], (), (I32,)
+    )
+    e = check_body([I("br", 1)], message="unknown label")
+    assert e.message == "unknown label 1"
+    check_body([I("i64.const", 1), I("return"), I("i64.add")], (), (I64,))
+    e = check_body([I("i32.const", 1), I("return")], (), (I64,), message="type mismatch")
+    assert e.message == "type mismatch: instruction requires [i64] but stack has [i32]"
+    # Values below the current block are out of reach.
+    e = check_body([I("i64.const", 1), I("block", None, [I("return")])], (), (I64,),
+                   message="type mismatch")  # fmt: skip
+    assert e.message == "type mismatch: instruction requires [i64] but stack has []"
+    check_body([I("i32.const", 1), I("ref.i31"), I("return")], (), (EQREF,))
+
+
+def test_globals() -> None:
+    from engine.syntax.ast import Global
+    from engine.syntax.types import GlobalType
+
+    gs = [Global(GlobalType(I32, True), [I("i32.const", 0)]),
+          Global(GlobalType(I64, False), [I("i64.const", 0)])]  # fmt: skip
+    check_body([I("global.get", 0), I("global.set", 0), I("global.get", 1)], (), (I64,),
+               globals=gs)  # fmt: skip
+    e = check_body([I("i64.const", 0), I("global.set", 1)], globals=gs, message="immutable")
+    assert e.message == "immutable global"
+    e = check_body([I("i64.const", 0), I("global.set", 0)], globals=gs, message="type")
+    assert e.message == "type mismatch: instruction requires [i32] but stack has [i64]"
+    e = check_body([I("global.get", 2), I("drop")], globals=gs, message="unknown global")
+    assert e.message == "unknown global 2"
+
+
+def test_select() -> None:
+    check_body([I("f32.const", 0), I("f32.const", 1), I("i32.const", 1), I("select")], (), (F32,))
+    e = check_body([I("f32.const", 0), I("f64.const", 1), I("i32.const", 1), I("select")],
+                   (), (F32,), message="type mismatch")  # fmt: skip
+    assert (
+        e.message == "type mismatch: instruction requires [f64 f64 i32] but stack has [f32 f64 i32]"
+    )
+    e = check_body([I("ref.null", "func"), I("ref.null", "func"), I("i32.const", 1), I("select"),
+                    I("drop")], message="type mismatch")  # fmt: skip
+    assert e.message.startswith("type mismatch: instruction requires numeric or vector type")
+    check_body([I("unreachable"), I("select")], (), (I64,))
+    check_body([I("unreachable"), I("i32.const", 1), I("select"), I("drop")])
+    typed = [I("ref.null", "func"), I("ref.null", "func"), I("i32.const", 1),
+             I("select", (RefType(True, "func"),))]  # fmt: skip
+    check_body(typed, (), (RefType(True, "func"),))
