@@ -247,7 +247,7 @@ def test_data_count_section_for_data_use_in_a_constant_expression() -> None:
     from engine.text import parse_wat
 
     m = parse_wat(
-        "(module (type $a (array i8)) (data $d \"abc\")"
+        '(module (type $a (array i8)) (data $d "abc")'
         " (global (ref $a) (array.new_data $a $d (i32.const 0) (i32.const 3))))"
     )
     d = decode_module(encode_module(m))
