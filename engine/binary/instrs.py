@@ -2,7 +2,9 @@
 
 Bodies are nested in the AST, but the decoder keeps its own stack of open blocks instead of
 recursing, so arbitrarily deep nesting decodes in constant Python stack.  The hot loop
-dispatches on the opcode byte through precomputed tables and inlines the one-byte LEB128 case.
+dispatches on the opcode byte through precomputed tables, reads short LEB128 immediates inline,
+shares the tuples of small immediates and allocates instructions without a Python-level
+initialiser; every instruction is still its own object with its own offset.
 """
 
 from __future__ import annotations
@@ -221,7 +223,9 @@ class DecodedInstr(Instr):
     __init__ = object.__init__  # type: ignore[assignment]
 
 
-# Immediates are immutable tuples: the small common ones are shared instead of allocated.
+# Immediates are immutable tuples: the small common ones are shared instead of allocated
+# (indices and constants below 2^14, negative one-byte i32 constants, memargs of memory 0 with
+# a small alignment and a one-byte offset).
 _ONE: list[tuple[int]] = [(x,) for x in range(1 << 14)]
 _I32_NEG: list[tuple[int]] = [((x - 0x80) & 0xFFFFFFFF,) for x in range(0x80)]
 _MEMARG: list[tuple[int, int, int]] = [(0, a, o) for a in range(8) for o in range(0x80)]
@@ -244,10 +248,9 @@ def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], in
     names = NAME1
     end = len(data)
     from_bytes = int.from_bytes
-    # Allocating and filling the slots directly skips Instr.__init__'s call frame, a third of
-    # the cost of the common instructions.  The branches are ordered by how often the kinds
-    # occur in compiled code, and LEB128 values of one or two bytes (three for i32.const) are
-    # read inline: a reader call with its result tuple costs as much as the instruction.
+    # The branches are ordered by how often the kinds occur in compiled code, and LEB128
+    # values of one or two bytes (three for i32.const, nine for i64.const) are read inline: a
+    # reader call with its result tuple costs as much as the instruction.
     I = DecodedInstr  # noqa: E741
     one = _ONE
     i32_neg = _I32_NEG
