@@ -11,7 +11,10 @@ and the call depth ``d``, and returns a tuple ``(code, locals..., slots...)``:
 - ``code == 0``: the construct ended normally, its results in their canonical slots;
 - ``code == lid``: a branch to the enclosing label ``lid`` (``-1``: the function's own label,
   i.e. ``return``), its values already moved into that label's slots;
-- ``code`` is a ``Tail``: a tail call to be handed to the function's trampoline.
+- ``code`` is a ``Tail``: a tail call to be handed to the function's trampoline;
+- ``code`` is a ``WasmThrow`` (regions inside a ``try_table`` only): a wasm exception, raised
+  again at the call site once the locals are back, so a handler sees the locals as the throw
+  left them.
 
 The call site unpacks the tuple and re-dispatches the branch with the ordinary branch code, so
 fuel and call depth accounting stay exactly as in inline code.  Region functions have no
@@ -76,9 +79,12 @@ def outline(c: Any, ins: Instr) -> None:
     saved = (
         c.lines, c.line_offsets, c.ind, c.pyloops, c.try_depth, c.guards, c.uses_b,
         c.region_base, c.region_outs, c.region_targets, c.region_tail, c.handler_of,
+        c.region_in_try,
     )  # fmt: skip
+    in_try = c.try_depth > 0 or c.region_in_try
+    c.region_in_try = in_try
     c.lines, c.line_offsets = [], []
-    c.ind = 1
+    c.ind = 2 if in_try else 1
     c.pyloops = []
     c.try_depth = 0
     c.guards = [-1]
@@ -93,11 +99,18 @@ def outline(c: Any, ins: Instr) -> None:
     if end:
         c.emit(f"return (0, {outs})")
     c.close_guard(c.guards.pop())
+    if not c.lines:
+        c.emit("pass")
+    if in_try:
+        c.ind = 1
+        c.emit("except _WasmThrow as _x:")
+        c.emit(f"    return (_x, {outs})")
     body, body_offsets = c.lines, c.line_offsets
     uses_b, targets, tail = c.uses_b, c.region_targets, c.region_tail
     (
         c.lines, c.line_offsets, c.ind, c.pyloops, c.try_depth, c.guards, c.uses_b,
         c.region_base, c.region_outs, c.region_targets, c.region_tail, c.handler_of,
+        c.region_in_try,
     ) = saved  # fmt: skip
     pro = [f"def {name}({', '.join(params)}):"]
     if uses_b:
@@ -107,8 +120,8 @@ def outline(c: Any, ins: Instr) -> None:
         pro.append("    " + " = ".join(extra) + " = None")
     for m in sorted(c.mems_used):
         pro.append(f"    m{m} = M{m}.data")
-    if not body:
-        body, body_offsets = ["    pass"], [ins.offset]
+    if in_try:
+        pro.append("    try:")
     c.outlines.append((pro + body, [ins.offset] * len(pro) + body_offsets))
     # The call site.
     c.cur_offset = ins.offset
@@ -118,9 +131,11 @@ def outline(c: Any, ins: Instr) -> None:
     for i in range(nr):
         c.push_var(f"s{height + i}")
     guard = False
-    if targets or tail:
+    if targets or tail or in_try:
         c.emit("if _c:")
         c.ind += 1
+        if in_try:
+            c.emit("if _c.__class__ is _WasmThrow: raise _c")
         if tail:
             if c.region_base:
                 c.region_tail = True
@@ -131,9 +146,10 @@ def outline(c: Any, ins: Instr) -> None:
             c.emit(f"if _c == {code}:")
             c.ind += 1
             c.reachable = True
-            depth = len(c.labels) - 1 - c.labels.index(lab)
-            c.branch(depth, [f"s{lab.height + i}" for i in range(lab.arity)])
-            guard = guard or lab.guard
+            pos = c.labels.index(lab)
+            c.branch(len(c.labels) - 1 - pos, [f"s{lab.height + i}" for i in range(lab.arity)])
+            # (a branch out of the enclosing region returns: nothing to skip)
+            guard = guard or (lab.guard and pos >= c.region_base)
             c.ind -= 1
         c.ind -= 1
     c.reachable = end

@@ -124,6 +124,7 @@ class Compiler:
         self.region_outs = ""
         self.region_targets: dict[int, Label] = {}
         self.region_tail = False
+        self.region_in_try = False
         self.nout = 0
         self.outlines: list[tuple[list[str], list[int]]] = []
 
@@ -654,7 +655,9 @@ class Compiler:
         self.ind += 1
         self.branch(depth, values)
         self.ind -= 1
-        if self.labels[-1 - depth].guard:
+        # A branch out of the region returns: nothing to skip.
+        inside = len(self.labels) - 1 - depth >= self.region_base
+        if inside and self.labels[-1 - depth].guard:
             self.open_guard()
 
     # --- calls ------------------------------------------------------------------------------

@@ -105,6 +105,21 @@ def test_nested_try_tables_catch_at_each_level() -> None:
     assert w.one("f", 0) == 0
 
 
+def test_locals_set_in_a_region_are_seen_by_a_catching_handler() -> None:
+    n = 60
+    wat = (
+        '(module (tag $e) (func (export "f") (result i32) (local i32)'
+        " (block $h (try_table (catch $e $h)"
+        + "".join(f"(loop $L{i} (br_if $L{i} (i32.const 0))" for i in range(n))
+        + "(local.set 0 (i32.const 42)) (throw $e)"
+        + ")" * n
+        + ")) (local.get 0)))"
+    )
+    w = Wasm(wat)
+    assert "__o" in source_of(w.store, w.export("f"))
+    assert w.one("f") == 42
+
+
 def _mixed(n: int) -> str:
     opens, closes = [], []
     for i in range(n):
