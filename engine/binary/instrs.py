@@ -224,8 +224,8 @@ class DecodedInstr(Instr):
 
 
 # Immediates are immutable tuples: the small common ones are shared instead of allocated
-# (indices and constants below 2^14, negative one-byte i32 constants, memargs of memory 0 with
-# a small alignment and a one-byte offset).
+# (indices below 2^14, i32 constants in -64 .. 2^13, memargs of memory 0 with a small alignment
+# and a one-byte offset).
 _ONE: list[tuple[int]] = [(x,) for x in range(1 << 14)]
 _I32_NEG: list[tuple[int]] = [((x - 0x80) & 0xFFFFFFFF,) for x in range(0x80)]
 _MEMARG: list[tuple[int, int, int]] = [(0, a, o) for a in range(8) for o in range(0x80)]
@@ -315,10 +315,13 @@ def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], in
                 p += 2
             else:
                 y = data[p + 2]
+                if y < 0x40:
+                    ins.imm = one[(x & 0x7F) | (y << 7)]
+                    append(ins)
+                    p += 3
+                    continue
                 if y < 0x80:
-                    x = (x & 0x7F) | (y << 7)
-                    if y & 0x40:
-                        x += 0xFFFFC000
+                    x = ((x & 0x7F) | (y << 7)) + 0xFFFFC000
                     p += 3
                 else:
                     z = data[p + 3]
