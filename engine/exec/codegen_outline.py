@@ -70,7 +70,7 @@ def outline(c: Any, ins: Instr) -> None:
     h = len(c.stack)
     np_, nr = c.blocktype(ins.imm[0])
     height = h - np_ - (1 if ins.op == "if" else 0)
-    top = max([height + nr] + [lab.height + lab.arity for lab in c.labels])
+    top = max(height + nr, c.labels[-1].top)
     locs = [f"l{i}" for i in range(c.nlocals)]
     outs = ", ".join(locs + [f"s{i}" for i in range(top)])
     params = locs + [f"s{i}" for i in range(h)] + (["d"] if c.has_calls else [])

@@ -66,7 +66,7 @@ def as_condition(expr: str) -> str:
 
 class Label:
     __slots__ = ("kind", "height", "arity", "pyloop", "alias", "lid", "cross", "targeted",
-                 "guard", "py_depth", "escapes")  # fmt: skip
+                 "guard", "py_depth", "escapes", "top")  # fmt: skip
 
     def __init__(self, kind: str, height: int, arity: int, lid: int, targeted: bool) -> None:
         self.kind = kind  # "block" | "loop" | "if" | "try_table" | "func"
@@ -84,6 +84,8 @@ class Label:
         self.guard = False
         self.py_depth = 0
         self.escapes: set[int] = set()  # guard-mode targets outside this block branched to
+        # The highest stack slot a branch to this or an enclosing label writes, plus one.
+        self.top = height + arity
 
 
 class Compiler:
@@ -402,6 +404,7 @@ class Compiler:
         self.next_lid += 1
         arity = nparams if kind == "loop" else nresults
         lab = Label(kind, height, arity, lid, id(ins) in self.targeted)
+        lab.top = max(lab.top, self.labels[-1].top)
         lab.py_depth = len(self.pyloops)
         if lab.targeted and kind != "loop" and len(self.pyloops) + self.try_depth >= GUARD_DEPTH:
             lab.guard = True
