@@ -60,12 +60,17 @@ class Gen:
                 f"(drop (br_if {len(labels) - 1} (local.get 0)"
                 f" (i32.gt_u (local.get 1) (i32.const {bound}))))"
             )
+        if kind == "value":
+            return (
+                f"(drop (br_if {name} (local.get 0)"
+                f" (i32.and (local.get 0) (i32.const {r.randint(1, 15)}))))"
+            )
         return f"(br_if {name} (i32.and (local.get 0) (i32.const {r.randint(1, 15)})))"
 
     def construct(self, labels: list[tuple[str, str]], depth: int) -> str:
         r = self.r
         lab = self.label()
-        kind = r.choice(["block", "loop", "if", "try_table", "block"])
+        kind = r.choice(["block", "loop", "if", "try_table", "block", "value"])
         tag = f"(local.set 0 (i32.add (local.get 0) (i32.const {self.n})))"
         if kind == "if":
             inner = labels + [(lab, "block")]
@@ -73,7 +78,20 @@ class Gen:
                 f"(if {lab} (i32.and (local.get 0) (i32.const 1)) (then {tag}"
                 f" {self.body(inner, depth)}) (else {self.body(inner, depth)}))"
             )
+        if kind == "value":
+            # An i32 block inside an expression: a value below it on the stack.
+            body = self.body(labels + [(lab, "value")], depth)
+            return (
+                f"(local.set 0 (i32.xor (i32.const {r.randint(1, 1 << 20)})"
+                f" (block {lab} (result i32) {tag} {body} (local.get 0))))"
+            )
         if kind == "try_table":
+            values = [n for n, k in labels if k == "value"]
+            if values and r.random() < 0.5:
+                catch = f"(catch $t {r.choice(values)})"
+                return (
+                    f"(try_table {lab} {catch} {tag} {self.body(labels + [(lab, 'block')], depth)})"
+                )
             blocks = [n for n, k in labels if k == "block"]
             if blocks:
                 catch = f"(catch_all {r.choice(blocks)})"
