@@ -25,6 +25,30 @@ function exportedFunction(py, meta) {
 }
 W.makers.func = exportedFunction;
 
+// GC objects are opaque to JS (GC JS API): no properties, null prototype, not extensible, and
+// every attempt to change them throws.
+const refuse = () => { throw new R.TypeError("WebAssembly objects are opaque"); };
+const opaqueHandler = R.freeze({
+  get: () => undefined,
+  has: () => false,
+  set: refuse,
+  defineProperty: refuse,
+  deleteProperty: refuse,
+  setPrototypeOf: refuse,
+  preventExtensions: refuse,
+  getOwnPropertyDescriptor: () => undefined,
+  ownKeys: () => [],
+  getPrototypeOf: () => null,
+  isExtensible: () => false,
+});
+W.makers.gc = (py) => {
+  const target = R.create(null);
+  Object.preventExtensions(target);
+  const obj = new Proxy(target, opaqueHandler);
+  W.pyOf.set(obj, py);
+  return obj;
+};
+
 // [0, results] or [1, exception]: a wasm exception that is not a JS value surfaces as the
 // WebAssembly.Exception object of that exception instance.
 W.results = (r) => {

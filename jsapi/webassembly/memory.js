@@ -45,14 +45,16 @@ function Memory(descriptor) {
   if (arguments.length < 1) throw new R.TypeError(what + ": 1 argument required");
   const d = W.readDictionary(descriptor, what);
   // Dictionary members are read in lexicographic order (Web IDL 3.2.17).
+  // Dictionary members are read in lexicographic order; an AddressValue (`any`) converts as
+  // soon as it is read, once the address type is known.
   const address = W.addressType(d.address, what);
+  const addrtype = address === undefined ? "i32" : address;
   const initialRaw = d.initial;
   if (initialRaw === undefined) throw new R.TypeError(what + ": Property 'initial' is required");
-  const maximumRaw = d.maximum;
-  const shared = !!d.shared;
-  const addrtype = address === undefined ? "i32" : address;
   const initial = W.addressToU64(initialRaw, addrtype, what + ": Property 'initial'");
+  const maximumRaw = d.maximum;
   const maximum = maximumRaw === undefined ? null : W.addressToU64(maximumRaw, addrtype, what + ": Property 'maximum'");
+  const shared = !!d.shared;
   const limit = addrtype === "i32" ? 65536 : 2 ** 48;
   if (R.Number(initial) > limit) throw new R.RangeError(what + ": Property 'initial': value " + initial + " is above the upper bound " + limit);
   if (maximum !== null && R.Number(maximum) > limit) throw new R.RangeError(what + ": Property 'maximum': value " + maximum + " is above the upper bound " + limit);

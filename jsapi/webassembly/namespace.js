@@ -71,7 +71,7 @@ const functions = {
     } catch (e) {
       return R.Promise.reject(e);
     }
-  }),
+  }, 1),
   compileStreaming: W.method("compileStreaming", function compileStreaming(source) {
     return R.Promise.reject(new R.TypeError("WebAssembly.compileStreaming(): no Response support in this host"));
   }),

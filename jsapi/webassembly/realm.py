@@ -46,7 +46,9 @@ class WebAssemblyNamespace:
         return self.pool.refill()
 
 
-def install_webassembly(target: Any, pool_sizes: dict[str, int] | None = None) -> WebAssemblyNamespace:
+def install_webassembly(
+    target: Any, pool_sizes: dict[str, int] | None = None
+) -> WebAssemblyNamespace:
     """Replaces the realm's `WebAssembly` with the engine-backed namespace.
 
     ``target`` is a ``Bridge`` or a host realm (anything with a MiniRacer ``racer``): a bridge

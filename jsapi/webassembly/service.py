@@ -14,13 +14,13 @@ from engine.errors import CompileError, LinkError, Trap, WasmException
 from engine.exec import WasmThrow, invoke
 from engine.runtime.host import func_deftype
 from engine.runtime.instances import (
+    I31,
     PAGE_SIZE,
     ArrayInst,
     ExnInst,
     FuncInst,
     GlobalInst,
     HostRef,
-    I31,
     MemoryInst,
     StructInst,
     TableInst,
@@ -39,7 +39,13 @@ from jsapi.webassembly.values import (
     type_code,
 )
 
-KIND_NAMES = {"func": "function", "table": "table", "memory": "memory", "global": "global", "tag": "tag"}
+KIND_NAMES = {
+    "func": "function",
+    "table": "table",
+    "memory": "memory",
+    "global": "global",
+    "tag": "tag",
+}
 
 
 class CompiledModule:
@@ -92,7 +98,10 @@ class Services:
             return v.value - (1 << 31) if v.value >= 1 << 30 else v.value
         if isinstance(v, HostRef):
             return self.to_js(v.ref)
-        if isinstance(v, (FuncInst, StructInst, ArrayInst, ExnInst, TagInst, MemoryInst, TableInst, GlobalInst)):
+        if isinstance(
+            v,
+            (FuncInst, StructInst, ArrayInst, ExnInst, TagInst, MemoryInst, TableInst, GlobalInst),
+        ):
             if isinstance(v, ExnInst) and v.tag is self.js_tag:
                 return v.fields[0]
             h = self._wrappers.get(self.key_of(v))
@@ -103,7 +112,10 @@ class Services:
         return numeric_to_js(v, t) if isinstance(t, str) else self.to_js(v)
 
     def throw(self, ctor: str, message: str) -> ThrowJS:
-        return ThrowJS(self.errors + ctor if ctor in ("CompileError", "LinkError", "RuntimeError") else ctor, message)
+        return ThrowJS(
+            self.errors + ctor if ctor in ("CompileError", "LinkError", "RuntimeError") else ctor,
+            message,
+        )
 
     def _wasm_error(self, e: BaseException) -> BaseException:
         if isinstance(e, Trap):
@@ -296,8 +308,12 @@ class Services:
         view.resize(new_length)
         return view.mem
 
-    def svc_memNew(self, addrtype: str, initial: int, maximum: int | None, shared: bool) -> list[Any]:
-        mt = MemoryType(Limits(int(initial), None if maximum is None else int(maximum)), shared, addrtype)
+    def svc_memNew(
+        self, addrtype: str, initial: int, maximum: int | None, shared: bool
+    ) -> list[Any]:
+        mt = MemoryType(
+            Limits(int(initial), None if maximum is None else int(maximum)), shared, addrtype
+        )
         mem = MemoryInst(mt, data=bytearray())
         view, _kind = self.native_memory(mem)
         if initial and mem.grow(int(initial)) < 0:
@@ -319,7 +335,9 @@ class Services:
         self, addrtype: str, elem: str, initial: int, maximum: int | None, has: bool, v: Any
     ) -> list[Any]:
         rt = parse_type(elem)
-        tt = TableType(Limits(int(initial), None if maximum is None else int(maximum)), rt, addrtype)
+        tt = TableType(
+            Limits(int(initial), None if maximum is None else int(maximum)), rt, addrtype
+        )
         table = TableInst(tt, self._ref(has, v, rt))
         return [self.key_of(table), table]
 

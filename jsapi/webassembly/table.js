@@ -27,17 +27,19 @@ function Table(descriptor, value) {
   const what = "WebAssembly.Table()";
   if (arguments.length < 1) throw new R.TypeError(what + ": 1 argument required");
   const d = W.readDictionary(descriptor, what);
-  const address = W.addressType(d.address, what);
+  // The element type is read first (the spec reads it before the address type), then each
+  // AddressValue converts as soon as it is read.
   const elemRaw = d.element;
   if (elemRaw === undefined) throw new R.TypeError(what + ": Property 'element' is required");
   const elemName = `${elemRaw}`;
   const elem = W.refTypeNames[elemName];
   if (elem === undefined) throw new R.TypeError(what + ": Descriptor property 'element' must be a WebAssembly reference type");
+  const address = W.addressType(d.address, what);
+  const addrtype = address === undefined ? "i32" : address;
   const initialRaw = d.initial;
   if (initialRaw === undefined) throw new R.TypeError(what + ": Property 'initial' is required");
-  const maximumRaw = d.maximum;
-  const addrtype = address === undefined ? "i32" : address;
   const initial = W.addressToU64(initialRaw, addrtype, what + ": Property 'initial'");
+  const maximumRaw = d.maximum;
   const maximum = maximumRaw === undefined ? null : W.addressToU64(maximumRaw, addrtype, what + ": Property 'maximum'");
   if (R.Number(initial) > 10000000) throw new R.RangeError(what + ": Property 'initial': value " + initial + " is above the upper bound 10000000");
   if (maximum !== null && maximum < initial) throw new R.RangeError(what + ": Property 'maximum': value " + maximum + " is below the lower bound " + initial);
@@ -65,7 +67,7 @@ W.installTable = (ns) => {
         const s = slots(this, "grow");
         if (arguments.length < 1) throw new R.TypeError("WebAssembly.Table.grow(): 1 argument required");
         const d = W.addressToU64(delta, s.addrtype, "WebAssembly.Table.grow(): Argument 0");
-        const has = value !== undefined;
+        const has = arguments.length > 1;
         const v = has ? W.toWasm(value, s.elem) : undefined;
         return W.u64ToAddress(S["wasm.tableGrow"](s.py, d, has, v), s.addrtype);
       }, 1),
@@ -81,7 +83,7 @@ W.installTable = (ns) => {
         if (arguments.length < 1) throw new R.TypeError("WebAssembly.Table.set(): 1 argument required");
         noExn(s, "set");
         const i = W.addressToU64(index, s.addrtype, "WebAssembly.Table.set(): Argument 0");
-        const has = value !== undefined;
+        const has = arguments.length > 1;
         const v = has ? W.toWasm(value, s.elem) : undefined;
         S["wasm.tableSet"](s.py, i, has, v);
       }, 1),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.runtime.instances import ArrayInst, FuncInst, HostRef, I31, StructInst
+from engine.runtime.instances import I31, ArrayInst, FuncInst, HostRef, StructInst
 from engine.syntax.types import RefType
 from jsapi.bridge import UNDEFINED, BigInt
 

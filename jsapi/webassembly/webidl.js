@@ -41,7 +41,9 @@ const R = (W.R = {
   Symbol,
   iterator: Symbol.iterator,
   toStringTag: Symbol.toStringTag,
-  setTimeout: globalThis.setTimeout,
+  // The host's timers (jsapi/host), when the realm has its event loop; mini-racer's own
+  // setTimeout shim cannot take a zero delay.
+  setTimeout: globalThis.__jsapiHost !== undefined ? globalThis.setTimeout : undefined,
   abSlice: ArrayBuffer.prototype.slice,
   typedArrayBuffer: Object.getOwnPropertyDescriptor(
     Object.getPrototypeOf(Uint8Array.prototype), "buffer").get,
@@ -207,6 +209,6 @@ W.bytesOf = (v) => {
 
 // Tasks: the host's setTimeout when there is one (HTML "queue a global task"), else a microtask.
 W.queueTask = (fn) => {
-  if (typeof R.setTimeout === "function") R.setTimeout(fn, 0);
+  if (typeof R.setTimeout === "function") R.apply(R.setTimeout, globalThis, [fn, 0]);
   else R.apply(R.promiseThen, R.Promise.resolve(), [fn]);
 };
