@@ -86,6 +86,9 @@ W.readImports = (py, importObject) => {
   }
   const out = [];
   for (const [moduleName, name, kind, info] of imports) {
+    // Imported string constants and builtins are supplied by the engine, never looked up.
+    if (kind === "string") { out.push(["value", name]); continue; }
+    if (kind === "builtin") { out.push(["js", W.jsStringBuiltin(name)]); continue; }
     const o = importObject[moduleName];
     if (!W.isObject(o)) {
       throw new R.TypeError("WebAssembly.Instance(): Import #" + out.length + " \"" + moduleName + "\": module is not an object or function");

@@ -7,7 +7,17 @@ const S = W.S;
 const moduleSlots = (W.moduleSlots = new R.WeakMap());
 
 // Compiles a copy of the bytes; throws CompileError with the engine's message.
-W.compileBytes = (bytes) => S["wasm.compile"](bytes);
+W.compileBytes = (bytes, opts) => S["wasm.compile"](bytes, opts || [null, null]);
+
+// WebAssemblyCompileOptions (JS String Builtins): [builtin set names | null, string module | null].
+W.compileOptions = (options) => {
+  const o = W.readDictionary(options, "WebAssembly compile options");
+  const b = o.builtins;
+  const builtins = b === undefined ? null : W.listOf(b, "builtins").map((x) => `${x}`);
+  const s = o.importedStringConstants;
+  const strings = s === undefined || s === null ? null : `${s}`;
+  return [builtins, strings];
+};
 
 W.newModuleObject = (py, proto) => {
   const m = R.create(proto || W.Module.prototype);
@@ -15,11 +25,11 @@ W.newModuleObject = (py, proto) => {
   return m;
 };
 
-function Module(bytes) {
+function Module(bytes, options) {
   W.requireNew(new.target, "Module");
   if (arguments.length < 1) throw new R.TypeError("WebAssembly.Module(): 1 argument required");
   const copy = W.bytesOf(bytes);
-  const py = W.compileBytes(copy);
+  const py = W.compileBytes(copy, W.compileOptions(options));
   const proto = W.protoFrom(new.target, W.Module);
   const m = R.create(proto);
   moduleSlots.set(m, { py });

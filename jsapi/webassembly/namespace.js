@@ -14,10 +14,10 @@ const newPromise = () => {
 
 // "Asynchronously compile a WebAssembly module": the bytes are copied now, the module is
 // compiled and the promise settled in a later task.
-W.compileAsync = (copy) => {
+W.compileAsync = (copy, opts) => {
   const p = newPromise();
   W.queueTask(() => {
-    try { p.resolve(W.newModuleObject(W.compileBytes(copy))); } catch (e) { p.reject(e); }
+    try { p.resolve(W.newModuleObject(W.compileBytes(copy, opts))); } catch (e) { p.reject(e); }
   });
   return p.promise;
 };
@@ -42,19 +42,21 @@ W.instantiateAsync = (moduleObject, importObject) => {
 
 const ns = R.create(Object.prototype);
 const functions = {
-  validate: W.method("validate", function validate(bytes) {
+  validate: W.method("validate", function validate(bytes, options) {
     if (arguments.length < 1) throw new R.TypeError("WebAssembly.validate(): 1 argument required");
-    return S["wasm.validate"](W.bytesOf(bytes));
-  }),
-  compile: W.method("compile", function compile(bytes) {
+    const copy = W.bytesOf(bytes);
+    return S["wasm.validate"](copy, W.compileOptions(options));
+  }, 1),
+  compile: W.method("compile", function compile(bytes, options) {
     try {
       if (arguments.length < 1) throw new R.TypeError("WebAssembly.compile(): 1 argument required");
-      return W.compileAsync(new R.Uint8Array(W.bytesOf(bytes)));
+      const copy = new R.Uint8Array(W.bytesOf(bytes));
+      return W.compileAsync(copy, W.compileOptions(options));
     } catch (e) {
       return R.Promise.reject(e);
     }
-  }),
-  instantiate: W.method("instantiate", function instantiate(source, importObject) {
+  }, 1),
+  instantiate: W.method("instantiate", function instantiate(source, importObject, options) {
     try {
       if (arguments.length < 1) throw new R.TypeError("WebAssembly.instantiate(): 1 argument required");
       if (W.moduleSlots.has(source)) {
@@ -63,7 +65,8 @@ const functions = {
       }
       const copy = new R.Uint8Array(W.bytesOf(source));
       W.checkImportObject(importObject, "WebAssembly.instantiate()");
-      return R.apply(R.promiseThen, W.compileAsync(copy), [
+      const opts = W.compileOptions(options);
+      return R.apply(R.promiseThen, W.compileAsync(copy, opts), [
         (module) => R.apply(R.promiseThen, W.instantiateAsync(module, importObject), [
           (instance) => ({ module, instance }),
         ]),

@@ -19,6 +19,7 @@ JS_FILES = (
     "global.js",
     "tag.js",
     "instance.js",
+    "builtins.js",
     "namespace.js",
 )
 

@@ -28,7 +28,15 @@ from engine.runtime.instances import (
 )
 from engine.runtime.instantiate import instantiate, resolve_import_type
 from engine.runtime.store import Store
-from engine.syntax.types import EXTERNREF, FuncType, GlobalType, Limits, MemoryType, TableType
+from engine.syntax.types import (
+    EXTERNREF,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    RefType,
+    TableType,
+)
 from jsapi.bridge import UNDEFINED, BigInt, Bridge, BufferView, JSError, JSHandle, ThrowJS
 from jsapi.webassembly.pool import MemoryPool, PoolExhausted
 from jsapi.webassembly.values import (
@@ -51,12 +59,22 @@ KIND_NAMES = {
 class CompiledModule:
     """A WebAssembly.Module's [[Module]] and [[Bytes]]."""
 
-    __slots__ = ("module", "info", "bytes", "__weakref__")
+    __slots__ = ("module", "info", "bytes", "builtins", "strings", "__weakref__")
 
     def __init__(self, module: Any, info: Any, data: bytes) -> None:
         self.module = module
         self.info = info
         self.bytes = data
+        self.builtins: list[str] = []  # [[BuiltinSets]]
+        self.strings: str | None = None  # [[ImportedStringModule]]
+
+    def special(self, im: Any) -> str | None:
+        """ "string" or "builtin" for imports the engine supplies itself, else None."""
+        if self.strings is not None and im.module == self.strings:
+            return "string"
+        if "js-string" in self.builtins and im.module == "wasm:js-string":
+            return "builtin"
+        return None
 
 
 class Services:
@@ -138,16 +156,29 @@ class Services:
         module = decode_module(raw)
         return CompiledModule(module, validate_module(module), raw)
 
-    def svc_validate(self, data: Any) -> bool:
+    def _compile_with(self, data: Any, opts: list[Any]) -> CompiledModule:
+        m = self._compile(data)
+        builtins, strings = opts
+        m.builtins = list(builtins or [])
+        m.strings = strings
+        for im in m.module.imports:
+            if m.special(im) == "string":
+                t = resolve_import_type(im.desc, m.info.types)
+                ok = isinstance(t, GlobalType) and not t.mutable
+                if not ok or not (isinstance(t.type, RefType) and t.type.heap == "extern"):
+                    raise CompileError("imported string constant must be an immutable externref")
+        return m
+
+    def svc_validate(self, data: Any, opts: list[Any]) -> bool:
         try:
-            self._compile(data)
+            self._compile_with(data, opts)
         except CompileError:
             return False
         return True
 
-    def svc_compile(self, data: Any) -> CompiledModule:
+    def svc_compile(self, data: Any, opts: list[Any]) -> CompiledModule:
         try:
-            return self._compile(data)
+            return self._compile_with(data, opts)
         except CompileError as e:
             raise self.throw("CompileError", str(e)) from None
         except RecursionError:
@@ -157,7 +188,11 @@ class Services:
         return [[ex.name, KIND_NAMES[ex.kind]] for ex in m.module.exports]
 
     def svc_moduleImports(self, m: CompiledModule) -> list[list[str]]:
-        return [[im.module, im.name, KIND_NAMES[_import_kind(im.desc)]] for im in m.module.imports]
+        return [
+            [im.module, im.name, KIND_NAMES[_import_kind(im.desc)]]
+            for im in m.module.imports
+            if m.special(im) is None
+        ]
 
     def svc_moduleImportTypes(self, m: CompiledModule) -> list[list[Any]]:
         out: list[list[Any]] = []
@@ -167,7 +202,7 @@ class Services:
             if kind == "global":
                 t = resolve_import_type(im.desc, m.info.types)
                 info = [type_code(t.type), t.mutable]
-            out.append([im.module, im.name, KIND_NAMES[kind], info])
+            out.append([im.module, im.name, m.special(im) or KIND_NAMES[kind], info])
         return out
 
     def svc_customSections(self, m: CompiledModule, name: str) -> list[bytes]:
