@@ -15,7 +15,26 @@ const str = (s) => {
   if (typeof s !== "string") throw trap();
   return s;
 };
+const arrayOf = (a) => {
+  const py = W.isObject(a) ? W.pyOf.get(a) : undefined;
+  if (py === undefined) throw trap();
+  return py;
+};
 const builtins = {
+  fromCharCodeArray: (array, start, end) => {
+    if (array === null) throw new W.RuntimeError("null array reference");
+    const codes = W.S["wasm.arrayRead"](arrayOf(array), start >>> 0, end >>> 0);
+    let out = "";
+    for (let i = 0; i < codes.length; i += 4096) out += R.apply(fromCharCode, null, codes.slice(i, i + 4096));
+    return out;
+  },
+  intoCharCodeArray: (s, array, start) => {
+    s = str(s);
+    if (array === null) throw new W.RuntimeError("null array reference");
+    const codes = new Array(s.length);
+    for (let i = 0; i < s.length; i++) codes[i] = R.apply(charCodeAt, s, [i]);
+    return W.S["wasm.arrayWrite"](arrayOf(array), start >>> 0, codes);
+  },
   cast: (s) => str(s),
   test: (s) => (typeof s === "string" ? 1 : 0),
   fromCharCode: (c) => R.apply(fromCharCode, null, [c & 0xffff]),

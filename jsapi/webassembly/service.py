@@ -425,6 +425,18 @@ class Services:
             raise ThrowJS("RangeError", "WebAssembly.Exception.getArg(): Index out of range")
         return self.value_to_js(exn.fields[i], params[i])
 
+    def svc_arrayRead(self, a: ArrayInst, start: int, end: int) -> list[int]:
+        """The i16 elements [start, end) of a GC array (js-string fromCharCodeArray)."""
+        if start > end or end > len(a.elements):
+            raise self.throw("RuntimeError", "out of bounds array access")
+        return [v & 0xFFFF for v in a.elements[start:end]]
+
+    def svc_arrayWrite(self, a: ArrayInst, start: int, codes: list[int]) -> int:
+        if start + len(codes) > len(a.elements):
+            raise self.throw("RuntimeError", "out of bounds array access")
+        a.elements[start : start + len(codes)] = codes
+        return len(codes)
+
     def svc_jsTag(self) -> Any:
         return self.to_js(self.js_tag)
 
