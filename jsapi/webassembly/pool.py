@@ -6,11 +6,15 @@ memories of 0 pages are created and viewed ahead of time; taking one is synchron
 it (bridge.call_js -> Memory.prototype.grow) keeps its address, because V8 reserves the whole
 address range of a 64-bit wasm memory up front (measured: same base address after growing
 0 -> 2 pages, 1 -> 101 pages, for i32, i64 and shared memories). The view is then lengthened at
-the same address (BufferView.resize). Refill happens only at top-level points.
+the same address (BufferView.resize). Refill happens only at top-level points: at install, on
+``refill()``, and from a background thread that the bridge serialises with other top-level
+calls (its work runs as a V8 task, so between the event loop's tasks, never inside one).
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -39,9 +43,39 @@ class MemoryPool:
         self.sizes = dict(DEFAULT_SIZES if sizes is None else sizes)
         self.entries: dict[str, deque[BufferView]] = {k: deque() for k in NATIVE_DESCRIPTORS}
         self.taken = 0
+        self._lock = threading.Lock()
+        self._wanted = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start_background(self) -> None:
+        """Refills from a daemon thread whenever a kind drops below half its target."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._background, daemon=True)
+            self._thread.start()
+
+    def _background(self) -> None:
+        failures = 0
+        while failures < 200:
+            self._wanted.wait(0.5)
+            if self.bridge.closed or self.bridge._racer.mr is None:
+                return
+            if not self._wanted.is_set():
+                continue
+            self._wanted.clear()
+            try:
+                self.refill()
+                failures = 0
+            except Exception:  # noqa: BLE001 - retried; the context may be closing
+                failures += 1
+                self._wanted.set()
+                time.sleep(0.01)
 
     def refill(self) -> int:
         """Tops every kind up to its target size; top level only. Returns how many were made."""
+        with self._lock:
+            return self._refill()
+
+    def _refill(self) -> int:
         made = 0
         slot = f"globalThis[{self.bridge.key!r}].wasm.poolSlot"
         for kind, target in self.sizes.items():
@@ -57,9 +91,13 @@ class MemoryPool:
     def take(self, kind: str) -> BufferView:
         queue = self.entries[kind]
         if not queue:
+            self._wanted.set()
             raise PoolExhausted(kind)
         self.taken += 1
-        return queue.popleft()
+        view = queue.popleft()
+        if len(queue) < (self.sizes[kind] + 1) // 2:
+            self._wanted.set()
+        return view
 
     def available(self, kind: str) -> int:
         return len(self.entries[kind])

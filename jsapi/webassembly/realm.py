@@ -59,5 +59,7 @@ def install_webassembly(
         return WebAssemblyNamespace(target, pool_sizes)
     bridge = Bridge(racer=target.racer)
     ns = WebAssemblyNamespace(bridge, pool_sizes)
+    # The realm's event loop runs inside V8: refill between its tasks from another thread.
+    ns.pool.start_background()
     target.webassembly = ns
     return ns
