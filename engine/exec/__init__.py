@@ -68,7 +68,5 @@ def source_of(store: Any, func: FuncInst) -> str:
     """The Python source the execution tier generates for a wasm function (for debugging)."""
     assert func.module is not None and func.code is not None
     mc = module_code(func.module, store)
-    src = mc.sources.get(func.index)
-    if src is None:
-        src = mc.source(func.index)[0]
-    return src
+    mc.compile(func.index)
+    return mc.sources[func.index]

@@ -142,15 +142,25 @@ def outline(c: Any, ins: Instr) -> None:
                 c.emit(f"if _c.__class__ is _Tail: return (_c, {c.region_outs})")
             else:
                 c.emit("if _c.__class__ is _Tail: return _c")
+        # Targets outside the enclosing region too are handed on in one ``return``, so each
+        # label is dispatched by one call site only (code size stays linear in the nesting).
+        first = True
+        forward = False
         for code, lab in targets.items():
-            c.emit(f"if _c == {code}:")
+            if lab.pos < c.region_base:
+                c.region_targets[code] = lab
+                forward = True
+                continue
+            c.emit(f"{'if' if first else 'elif'} _c == {code}:")
+            first = False
             c.ind += 1
             c.reachable = True
-            pos = c.labels.index(lab)
-            c.branch(len(c.labels) - 1 - pos, [f"s{lab.height + i}" for i in range(lab.arity)])
-            # (a branch out of the enclosing region returns: nothing to skip)
-            guard = guard or (lab.guard and pos >= c.region_base)
+            c.branch(len(c.labels) - 1 - lab.pos, [f"s{lab.height + i}" for i in range(lab.arity)])
+            guard = guard or lab.guard
             c.ind -= 1
+        if forward:
+            c.emit("else:" if not first else "if True:")
+            c.emit(f"    return (_c, {c.region_outs})")
         c.ind -= 1
     c.reachable = end
     if guard:

@@ -66,7 +66,7 @@ def as_condition(expr: str) -> str:
 
 class Label:
     __slots__ = ("kind", "height", "arity", "pyloop", "alias", "lid", "cross", "targeted",
-                 "guard", "py_depth", "escapes", "top")  # fmt: skip
+                 "guard", "py_depth", "escape", "top", "pos")  # fmt: skip
 
     def __init__(self, kind: str, height: int, arity: int, lid: int, targeted: bool) -> None:
         self.kind = kind  # "block" | "loop" | "if" | "try_table" | "func"
@@ -83,9 +83,12 @@ class Label:
         # the block's end is skipped by "if not _b:" guards.
         self.guard = False
         self.py_depth = 0
-        self.escapes: set[int] = set()  # guard-mode targets outside this block branched to
+        # The outermost position (in Compiler.labels) of a guard-mode target branched to from
+        # inside; recorded on the innermost label and passed outwards as labels close.
+        self.escape = 1 << 62
         # The highest stack slot a branch to this or an enclosing label writes, plus one.
         self.top = height + arity
+        self.pos = 0  # index in Compiler.labels while open
 
 
 class Compiler:
@@ -369,7 +372,9 @@ class Compiler:
         self.guards[-1] = len(self.lines)
 
     def after_construct(self, lab: Label) -> None:
-        if lab.escapes - {lab.lid}:
+        parent = self.labels[-1]
+        parent.escape = min(parent.escape, lab.escape)
+        if lab.escape < lab.pos:
             self.open_guard()
 
     def emit_return(self) -> None:
@@ -405,6 +410,7 @@ class Compiler:
         arity = nparams if kind == "loop" else nresults
         lab = Label(kind, height, arity, lid, id(ins) in self.targeted)
         lab.top = max(lab.top, self.labels[-1].top)
+        lab.pos = len(self.labels)
         lab.py_depth = len(self.pyloops)
         if lab.targeted and kind != "loop" and len(self.pyloops) + self.try_depth >= GUARD_DEPTH:
             lab.guard = True
@@ -498,6 +504,7 @@ class Compiler:
             self.end_pyloop(inner)
             self.close_label(inner, nr, inner_end)
             self.close_label(lab, nr, self.reachable)
+            lab.escape = min(lab.escape, inner.escape)
             self.after_construct(lab)
             return
         pyloop = lab.targeted and not lab.guard
@@ -580,11 +587,11 @@ class Compiler:
         if lab.guard:
             self.uses_b = True
             self.emit(f"_b = {lab.lid}")
-            pos = self.labels.index(lab)
-            for inner in self.labels[pos + 1 :]:
-                inner.escapes.add(lab.lid)
+            pos = lab.pos
+            inner = self.labels[-1]
+            inner.escape = min(inner.escape, pos)
             if self.handler_of is not None:
-                self.handler_of.escapes.add(lab.lid)
+                self.handler_of.escape = min(self.handler_of.escape, pos)
             if len(self.pyloops) > lab.py_depth:
                 self.pyloops[-1].cross[lab.lid] = (lab, "guard")
                 self.emit("break")

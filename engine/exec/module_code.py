@@ -398,18 +398,22 @@ class ModuleCode:
     def source(self, j: int) -> tuple[str, list[int]]:
         from .compile import Compiler
 
-        return Compiler(self, j, f"f{j}").compile()
+        # The code generator recurses once per nesting level of wasm control.
+        old = sys.getrecursionlimit()
+        need = old + 8 * _nesting(self.inst.funcs[j].code.body) + 1000
+        sys.setrecursionlimit(need)
+        try:
+            return Compiler(self, j, f"f{j}").compile()
+        finally:
+            if sys.getrecursionlimit() == need:
+                sys.setrecursionlimit(old)
 
     def compile(self, j: int) -> Any:
         fi = self.inst.funcs[j]
         if fi.compiled is not None:
             return fi.compiled
         filename = f"<wasm {self.inst.name or 'module'} func {j}>"
-        # The code generator recurses once per nesting level of wasm control.
-        old = sys.getrecursionlimit()
-        need = old + 8 * _nesting(fi.code.body) + 1000
         try:
-            sys.setrecursionlimit(need)
             src, offsets = self.source(j)
             code = compile(src, filename, "exec")
         except WasmError:
@@ -418,9 +422,6 @@ class ModuleCode:
             raise CompileError(
                 f"function {j} could not be compiled: {type(e).__name__}: {e}"
             ) from e
-        finally:
-            if sys.getrecursionlimit() == need:
-                sys.setrecursionlimit(old)
         self.sources[j] = src
         self.ns[f"_L{j}"] = offsets
         linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)

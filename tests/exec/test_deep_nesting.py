@@ -231,3 +231,21 @@ def test_internal_compile_failure_is_an_engine_error(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(mc, "source", deep)
     with pytest.raises(CompileError, match="RecursionError"):
         invoke(w.store, w.export("f"), [])
+
+
+@pytest.mark.parametrize(("n", "loops"), [(N, False), (3000, True)])
+def test_br_table_to_every_level(n: int, loops: bool) -> None:
+    # One br_table in the innermost block targets every enclosing block: each region hands
+    # branches to labels further out on in one return, so the code stays linear in n.
+    labels = " ".join(f"$B{i}" for i in range(n))
+    s = f"(br_table {labels} (local.get 0))"
+    for i in reversed(range(n)):
+        if loops:
+            s = f"(loop $L{i} (block $B{i} (br_if $L{i} (i32.const 0)) {s}))"
+        else:
+            s = f"(block $B{i} {s})"
+        s += " (local.set 1 (i32.add (local.get 1) (i32.const 1)))"
+    w = Wasm(f'(module (func (export "f") (param i32) (result i32) (local i32) {s} (local.get 1)))')
+    for x in (0, 1, n // 2, n - 1, n + 5):
+        assert w.one("f", x) == min(x, n - 1) + 1
+    assert len(source_of(w.store, w.export("f"))) < 3000 * n
