@@ -28,8 +28,9 @@ from typing import Any
 
 from engine.syntax.ast import Instr
 
-# Outline a construct once the code is indented this deep (CPython stops at 100 levels).
-MAX_INDENT = 40
+# Outline a construct once the code is indented this deep.  CPython stops at 100 levels; the
+# construct itself, a guard and a br_table's binary search (up to 20 levels) need the rest.
+MAX_INDENT = 60
 # ... or when a loop/try would make this many Python loop/try blocks (CPython stops at 20; the
 # function's own try, an except clause and guard-mode blocks need the rest).
 MAX_BLOCKS = 10
