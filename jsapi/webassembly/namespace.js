@@ -44,7 +44,13 @@ const ns = R.create(Object.prototype);
 const functions = {
   validate: W.method("validate", function validate(bytes, options) {
     if (arguments.length < 1) throw new R.TypeError("WebAssembly.validate(): 1 argument required");
-    const copy = W.bytesOf(bytes);
+    let copy;
+    try {
+      copy = W.bytesOf(bytes);
+    } catch (e) {
+      if (e instanceof W.CompileError) return false;
+      throw e;
+    }
     return S["wasm.validate"](copy, W.compileOptions(options));
   }, 1),
   compile: W.method("compile", function compile(bytes, options) {

@@ -38,6 +38,7 @@ from engine.syntax.types import (
     TableType,
 )
 from jsapi.bridge import UNDEFINED, BigInt, Bridge, BufferView, JSError, JSHandle, ThrowJS
+from jsapi.webassembly import limits
 from jsapi.webassembly.pool import MemoryPool, PoolExhausted
 from jsapi.webassembly.values import (
     default_value,
@@ -87,6 +88,7 @@ class Services:
         self._objs: dict[int, Any] = {}
         self._wrappers: dict[int, JSHandle] = {}
         self._natives: dict[int, tuple[BufferView, str]] = {}  # memory key -> (view, kind)
+        self._compiled: dict[tuple[int, int], tuple[bytes, Any, Any]] = {}
         self.js_tag = TagInst(func_deftype(FuncType((EXTERNREF,), ())))
         self.errors = f"{bridge.key}.wasm."
         self.h_call_import = bridge.handle(f"globalThis[{bridge.key!r}].wasm.callImport")
@@ -153,8 +155,19 @@ class Services:
         from engine.valid import validate_module
 
         raw = bytes(data)
+        # The same bytes are often validated, compiled and compiled again (the AST is immutable).
+        key = (len(raw), hash(raw))
+        hit = self._compiled.get(key)
+        if hit is not None and hit[0] == raw:
+            return CompiledModule(hit[1], hit[2], raw)
+        limits.prescan(raw)
         module = decode_module(raw)
-        return CompiledModule(module, validate_module(module), raw)
+        limits.check_decoded(module)
+        info = validate_module(module)
+        if len(self._compiled) >= 4:
+            self._compiled.pop(next(iter(self._compiled)))
+        self._compiled[key] = (raw, module, info)
+        return CompiledModule(module, info, raw)
 
     def _compile_with(self, data: Any, opts: list[Any]) -> CompiledModule:
         m = self._compile(data)

@@ -202,6 +202,12 @@ W.remember = (py, obj, key) => {
 
 // Buffer sources (Web IDL BufferSource / AllowSharedBufferSource): a copy of the bytes.
 W.bytesOf = (v) => {
+  const b = bytesView(v);
+  // The JS embedding's module size limit (1 GiB), checked before the bytes cross to Python.
+  if (b.length > 1073741824) throw new W.CompileError("WebAssembly: module size exceeds the implementation limit");
+  return b;
+};
+const bytesView = (v) => {
   if (v instanceof R.ArrayBuffer || v instanceof R.SharedArrayBuffer) return new R.Uint8Array(v);
   if (R.isView(v)) return new R.Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   throw new R.TypeError("first argument must be an ArrayBuffer or typed array object");
