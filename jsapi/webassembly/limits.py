@@ -96,3 +96,63 @@ def check_decoded(module: Any) -> None:
     )
     if ntables > 100_000:
         raise CompileError(f"too many tables: {ntables}", -1)
+
+
+# The js-string builtins' function types (JS String Builtins): "A" is (ref null (array (mut i16))).
+_E, _RE = "externref", "(ref extern)"
+JS_STRING_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "cast": ((_E,), (_RE,)),
+    "test": ((_E,), ("i32",)),
+    "fromCharCodeArray": (("A", "i32", "i32"), (_RE,)),
+    "intoCharCodeArray": ((_E, "A", "i32"), ("i32",)),
+    "fromCharCode": (("i32",), (_RE,)),
+    "fromCodePoint": (("i32",), (_RE,)),
+    "charCodeAt": ((_E, "i32"), ("i32",)),
+    "codePointAt": ((_E, "i32"), ("i32",)),
+    "length": ((_E,), ("i32",)),
+    "concat": ((_E, _E), (_RE,)),
+    "substring": ((_E, "i32", "i32"), (_RE,)),
+    "equals": ((_E, _E), ("i32",)),
+    "compare": ((_E, _E), ("i32",)),
+}
+
+
+def _code_matches(t: Any, code: str) -> bool:
+    if code != "A":
+        return (t if isinstance(t, str) else str(t)) == code
+    heap = getattr(t, "heap", None)
+    comp = getattr(heap, "comp", None)
+    field = getattr(comp, "field", None)
+    return (
+        getattr(t, "nullable", False)
+        and field is not None
+        and field.mutable
+        and field.storage == "i16"
+        and len(heap.group) == 1
+        and not heap.supers
+        and heap.final
+    )
+
+
+def check_builtin_import(name: str, dt: Any) -> None:
+    """A "wasm:js-string" import must have exactly the builtin's type, alone in its rec group."""
+    expected = JS_STRING_TYPES.get(name)
+    if expected is None:
+        return
+    comp = getattr(dt, "comp", None)
+    params, results = expected
+    ok = (
+        comp is not None
+        and hasattr(comp, "params")
+        and len(dt.group) == 1
+        and not dt.supers
+        and dt.final
+        and len(comp.params) == len(params)
+        and len(comp.results) == len(results)
+        and all(_code_matches(t, c) for t, c in zip(comp.params, params))
+        and all(_code_matches(t, c) for t, c in zip(comp.results, results))
+    )
+    if not ok:
+        raise CompileError(
+            f"imported builtin function 'wasm:js-string' '{name}' has the wrong type"
+        )

@@ -175,6 +175,8 @@ class Services:
         m.builtins = list(builtins or [])
         m.strings = strings
         for im in m.module.imports:
+            if m.special(im) == "builtin" and _import_kind(im.desc) == "func":
+                limits.check_builtin_import(im.name, m.info.types[im.desc.type_index])
             if m.special(im) == "string":
                 t = resolve_import_type(im.desc, m.info.types)
                 ok = isinstance(t, GlobalType) and not t.mutable
