@@ -41,9 +41,10 @@ const R = (W.R = {
   Symbol,
   iterator: Symbol.iterator,
   toStringTag: Symbol.toStringTag,
-  // The host's timers (jsapi/host), when the realm has its event loop; mini-racer's own
-  // setTimeout shim cannot take a zero delay.
-  setTimeout: globalThis.__jsapiHost !== undefined ? globalThis.setTimeout : undefined,
+  // The host event loop's task queue (jsapi/host), when the realm has one: a task, not a
+  // timer, so it is not ordered behind timers that are already due.
+  postTask: globalThis.__jsapiHost !== undefined && globalThis.__jsapiHost.loop !== undefined
+    ? globalThis.__jsapiHost.loop.postTask : undefined,
   abSlice: ArrayBuffer.prototype.slice,
   typedArrayBuffer: Object.getOwnPropertyDescriptor(
     Object.getPrototypeOf(Uint8Array.prototype), "buffer").get,
@@ -213,8 +214,8 @@ const bytesView = (v) => {
   throw new R.TypeError("first argument must be an ArrayBuffer or typed array object");
 };
 
-// Tasks: the host's setTimeout when there is one (HTML "queue a global task"), else a microtask.
+// Tasks (HTML "queue a global task") on the host's event loop, else a microtask.
 W.queueTask = (fn) => {
-  if (typeof R.setTimeout === "function") R.apply(R.setTimeout, globalThis, [fn, 0]);
+  if (typeof R.postTask === "function") R.postTask(fn, []);
   else R.apply(R.promiseThen, R.Promise.resolve(), [fn]);
 };
