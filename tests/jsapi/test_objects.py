@@ -174,3 +174,16 @@ def test_tags_and_exceptions(js: JS, wasm: Wasm) -> None:
         == "TypeError"
     )  # noqa: E501
     assert js("String(new WebAssembly.Exception(tag, [1]))") == "[object WebAssembly.Exception]"
+
+
+def test_js_values_held_by_wasm_are_released_when_dropped(ns: WebAssemblyNamespace, js: JS) -> None:
+    js("globalThis.t = new WebAssembly.Table({element: 'externref', initial: 1}); 0")
+    gc = __import__("gc")
+    gc.collect()
+    before = ns.bridge.js_handle_count()
+    js("t.set(0, {payload: new Array(100).fill(7)}); 0")
+    assert ns.bridge.js_handle_count() == before + 1
+    js("t.set(0, null); 0")
+    gc.collect()
+    js("t.length; 0")  # the release rides on the next crossing
+    assert ns.bridge.js_handle_count() == before
