@@ -57,7 +57,9 @@ class MemoryPool:
         failures = 0
         while failures < 200:
             self._wanted.wait(0.5)
-            if self.bridge.closed or self.bridge._racer.mr is None:
+            mr = self.bridge._racer.mr
+            # A host realm closes its MiniRacer itself (the bridge never hears of it).
+            if self.bridge.closed or mr is None or getattr(mr, "_ctx", True) is None:
                 return
             if not self._wanted.is_set():
                 continue
