@@ -8,6 +8,8 @@ remembered here (``bind``) so that the same engine object always surfaces as the
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from engine.errors import CompileError, LinkError, Trap, WasmException
@@ -58,16 +60,30 @@ KIND_NAMES = {
 
 
 class CompiledModule:
-    """A WebAssembly.Module's [[Module]] and [[Bytes]]."""
+    """A WebAssembly.Module's [[Module]] and [[Bytes]]. Bytes already known to be valid are
+    decoded again only when the module is used (reflection, instantiation)."""
 
-    __slots__ = ("module", "info", "bytes", "builtins", "strings", "__weakref__")
+    __slots__ = ("_module", "_info", "_load", "bytes", "builtins", "strings", "__weakref__")
 
-    def __init__(self, module: Any, info: Any, data: bytes) -> None:
-        self.module = module
-        self.info = info
+    def __init__(
+        self, module: Any, info: Any, data: bytes, load: Callable[[bytes], Any] | None = None
+    ) -> None:
+        self._module = module
+        self._info = info
+        self._load = load
         self.bytes = data
         self.builtins: list[str] = []  # [[BuiltinSets]]
         self.strings: str | None = None  # [[ImportedStringModule]]
+
+    @property
+    def module(self) -> Any:
+        if self._module is None and self._load is not None:
+            self._module, self._info = self._load(self.bytes)
+        return self._module
+
+    @property
+    def info(self) -> Any:
+        return self._info if self._module is not None else (self.module, self._info)[1]
 
     def special(self, im: Any) -> str | None:
         """ "string" or "builtin" for imports the engine supplies itself, else None."""
@@ -88,7 +104,8 @@ class Services:
         self._objs: dict[int, Any] = {}
         self._wrappers: dict[int, JSHandle] = {}
         self._natives: dict[int, tuple[BufferView, str]] = {}  # memory key -> (view, kind)
-        self._compiled: dict[tuple[int, int], tuple[bytes, Any, Any]] = {}
+        self._compiled: dict[bytes, tuple[Any, Any]] = {}
+        self._verdicts: dict[bytes, tuple[str, int] | None] = {}
         self.js_tag = TagInst(func_deftype(FuncType((EXTERNREF,), ())))
         self.errors = f"{bridge.key}.wasm."
         self.h_call_import = bridge.handle(f"globalThis[{bridge.key!r}].wasm.callImport")
@@ -150,23 +167,38 @@ class Services:
 
     # ---- modules ----------------------------------------------------------------------------
 
-    def _compile(self, data: Any) -> CompiledModule:
+    @staticmethod
+    def _decode(raw: bytes) -> tuple[Any, Any]:
         from engine.binary import decode_module
         from engine.valid import validate_module
 
-        raw = bytes(data)
-        # The same bytes are often validated, compiled and compiled again (the AST is immutable).
-        key = (len(raw), hash(raw))
-        hit = self._compiled.get(key)
-        if hit is not None and hit[0] == raw:
-            return CompiledModule(hit[1], hit[2], raw)
         limits.prescan(raw)
         module = decode_module(raw)
         limits.check_decoded(module)
-        info = validate_module(module)
+        return module, validate_module(module)
+
+    def _compile(self, data: Any) -> CompiledModule:
+        raw = bytes(data)
+        # The same bytes are often validated, compiled and compiled again: the verdict is kept
+        # per digest, and a module known to be valid is decoded again only when used.
+        digest = hashlib.sha256(raw).digest()
+        if digest in self._verdicts:
+            verdict = self._verdicts[digest]
+            if verdict is not None:
+                raise CompileError(*verdict)
+            hit = self._compiled.get(digest)
+            if hit is not None:
+                return CompiledModule(hit[0], hit[1], raw)
+            return CompiledModule(None, None, raw, self._decode)
+        try:
+            module, info = self._decode(raw)
+        except CompileError as e:
+            self._verdicts[digest] = (e.message, e.offset)
+            raise
+        self._verdicts[digest] = None
         if len(self._compiled) >= 4:
             self._compiled.pop(next(iter(self._compiled)))
-        self._compiled[key] = (raw, module, info)
+        self._compiled[digest] = (module, info)
         return CompiledModule(module, info, raw)
 
     def _compile_with(self, data: Any, opts: list[Any]) -> CompiledModule:
@@ -174,6 +206,8 @@ class Services:
         builtins, strings = opts
         m.builtins = list(builtins or [])
         m.strings = strings
+        if not m.builtins and strings is None:
+            return m
         for im in m.module.imports:
             if m.special(im) == "builtin" and _import_kind(im.desc) == "func":
                 limits.check_builtin_import(im.name, m.info.types[im.desc.type_index])

@@ -41,10 +41,6 @@ const R = (W.R = {
   Symbol,
   iterator: Symbol.iterator,
   toStringTag: Symbol.toStringTag,
-  // The host event loop's task queue (jsapi/host), when the realm has one: a task, not a
-  // timer, so it is not ordered behind timers that are already due.
-  postTask: globalThis.__jsapiHost !== undefined && globalThis.__jsapiHost.loop !== undefined
-    ? globalThis.__jsapiHost.loop.postTask : undefined,
   abSlice: ArrayBuffer.prototype.slice,
   typedArrayBuffer: Object.getOwnPropertyDescriptor(
     Object.getPrototypeOf(Uint8Array.prototype), "buffer").get,
@@ -214,8 +210,13 @@ const bytesView = (v) => {
   throw new R.TypeError("first argument must be an ArrayBuffer or typed array object");
 };
 
-// Tasks (HTML "queue a global task") on the host's event loop, else a microtask.
+// Tasks (HTML "queue a global task"): a real V8 macrotask (an Atomics.waitAsync settled by
+// Atomics.notify), the kind V8's own asynchronous compilation settles in. The host event loop
+// yields to V8 macrotasks after each of its own tasks, so these run promptly and in order.
+const taskCell = new Int32Array(new R.SharedArrayBuffer(4));
+const waitAsync = Atomics.waitAsync, notify = Atomics.notify;
 W.queueTask = (fn) => {
-  if (typeof R.postTask === "function") R.postTask(fn, []);
-  else R.apply(R.promiseThen, R.Promise.resolve(), [fn]);
+  const r = R.apply(waitAsync, Atomics, [taskCell, 0, 0]);
+  R.apply(R.promiseThen, r.value, [() => fn()]);
+  R.apply(notify, Atomics, [taskCell, 0, 1]);
 };
