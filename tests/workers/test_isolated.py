@@ -2,7 +2,6 @@
 """Isolated mode: one isolate per worker on its own thread, messages as msgpack records."""
 
 
-
 def test_round_trip_clone_and_transfer(run):
     out = run(
         {
