@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from jsapi.bench import agents
 from jsapi.bench.report import Missing
 from jsapi.bench.sampler import Samples, Settings
@@ -54,8 +52,7 @@ def test_page_without_workers_reports_not_available() -> None:
 
 
 def test_with_workers_both_modes() -> None:
-    if agents._opener() is None:
-        pytest.skip("workers are not in this build")
+    assert agents._opener() is not None
     got = agents.measure_agents(Settings(1.0, 3), True, "v8")
     assert set(got) == set(agents.AGENT_IDS)
     for rid, cell in got.items():

@@ -7,8 +7,6 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from engine.api import wat2wasm
 from jsapi.bench import trace
 from jsapi.cli import main
@@ -81,19 +79,15 @@ def test_our_engine_js_to_wasm_and_back(tmp_path: Path) -> None:
         "let s = 0; for (let i = 0; i < 5; i++) s += inst.exports.run(i);"
         "console.log(s);</script>"
     )
-    try:
-        status, text = run(["run", "--engine", "jsapi", "--json", "--trace-crossings", str(page)])
-    except Exception as e:  # noqa: BLE001 - the namespace is still landing
-        pytest.skip(f"our WebAssembly namespace does not install in this build: {e}")
-    record = json.loads(text) if text.startswith("{") else None
-    if record is None or record["engine"] != "jsapi" or status != 0:
-        pytest.skip("our WebAssembly namespace does not run this page in this build")
+    status, text = run(["run", "--engine", "jsapi", "--json", "--trace-crossings", str(page)])
+    assert status == 0, text
+    record = json.loads(text)
+    assert record["engine"] == "jsapi"
     assert [c["text"] for c in record["console"]] == ["20"]
     crossings = record["crossings"]
     served = [t["name"] for t in crossings[trace.JS_TO_PY]["top"]]
     into = crossings[trace.JS_TO_WASM]
-    if into["count"] == 0 and not any(name.startswith("wasm.") for name in served):
-        pytest.skip("the page's WebAssembly is not served by our engine's bridge in this build")
+    assert any(name.startswith("wasm.") for name in served), served
     assert into["count"] == 5
     assert into["top"][0]["name"] == 'export "run"' and into["top"][0]["count"] == 5
     out = crossings[trace.WASM_TO_JS]

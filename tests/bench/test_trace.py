@@ -123,19 +123,13 @@ def test_distinct_keys_are_capped() -> None:
 
 def test_with_our_namespace() -> None:
     from engine.api import wat2wasm
+    from jsapi.webassembly import install_webassembly
 
-    try:
-        from jsapi.webassembly import install_webassembly
-    except ImportError:
-        pytest.skip("our WebAssembly namespace is not in this build")
     wat = """(module (import "js" "f" (func $f (param i32) (result i32)))
       (func (export "run") (param i32) (result i32) (call $f (local.get 0))))"""
     data = list(wat2wasm(wat))
     with Bridge() as b:
-        try:
-            install_webassembly(b)
-        except Exception as e:  # noqa: BLE001 - the namespace is still landing
-            pytest.skip(f"our WebAssembly namespace does not install: {e}")
+        install_webassembly(b)
         tracer = trace.attach(b)
         try:
             total = b.eval(
