@@ -46,4 +46,11 @@ def install_engine(realm: Realm, name: str) -> None:
             "(jsapi.webassembly.install_webassembly); use --engine v8 for V8's native one"
         )
     module = importlib.import_module("jsapi.webassembly")
-    module.install_webassembly(realm)
+    bridge = getattr(realm, "bridge", None)
+    if bridge is None:
+        module.install_webassembly(realm)
+        return
+    # A realm served by a bridge (a page) shares that bridge's context: the namespace must be
+    # installed through it, or it would land in a context of its own and the page would keep
+    # V8's namespace.
+    realm.webassembly = module.install_webassembly(bridge)

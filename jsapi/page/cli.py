@@ -9,6 +9,8 @@ import sys
 from jsapi.host.engines import ENGINES, EngineUnavailable
 from jsapi.page.page import Page, PageLoadError, default_engine, print_message
 
+WORKER_MODES = ("shared", "isolated")
+
 HELP = "run an HTML page or a script headless (console to stdout, exit 1 on an uncaught error)"
 
 
@@ -33,6 +35,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the WebAssembly namespace: jsapi (this project's engine) or v8 (V8's own)",
     )
     parser.add_argument(
+        "--workers",
+        choices=WORKER_MODES,
+        default=None,
+        help="give the page Worker: shared (one isolate, SharedArrayBuffer) or isolated",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="the order of the agents' tasks (shared workers)"
+    )
+    parser.add_argument(
         "--trace-crossings",
         action="store_true",
         help="at exit, print per boundary (JS/wasm/Python) the crossings, time, top functions",
@@ -54,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
             virtual_time=args.virtual_time,
             engine=args.engine,
             echo=echo,
+            workers=args.workers,
+            seed=args.seed,
         )
     except (PageLoadError, EngineUnavailable) as e:
         print(f"jsapi run: {e}", file=sys.stderr)

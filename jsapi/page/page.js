@@ -51,17 +51,36 @@ if (typeof G.WebAssembly === "object") {
   const WA = G.WebAssembly;
   const define = (name, fn) =>
     Object.defineProperty(WA, name, { value: fn, writable: true, enumerable: false, configurable: true });
-  if (typeof WA.compileStreaming !== "function") {
-    define("compileStreaming", function compileStreaming(source) {
+  const overFetch = {
+    compileStreaming(source) {
       return streamingBytes(source, "compileStreaming").then((bytes) => WA.compile(bytes));
-    });
-  }
-  if (typeof WA.instantiateStreaming !== "function") {
-    define("instantiateStreaming", function instantiateStreaming(source, importObject) {
+    },
+    instantiateStreaming(source, importObject) {
       return streamingBytes(source, "instantiateStreaming").then((bytes) =>
         WA.instantiate(bytes, importObject),
       );
-    });
+    },
+  };
+  for (const name of ["compileStreaming", "instantiateStreaming"]) {
+    const original = WA[name];
+    if (typeof original !== "function") {
+      define(name, overFetch[name]);
+      continue;
+    }
+    // A namespace whose streaming entry points exist but cannot read a Response (the engine's,
+    // outside a host with fetch) rejects with this TypeError: the page supplies the bytes.
+    const wrapper = {
+      [name](...args) {
+        return original.apply(this, args).catch((e) => {
+          if (e instanceof TypeError && String(e.message).includes("no Response support")) {
+            return overFetch[name](...args);
+          }
+          throw e;
+        });
+      },
+    }[name];
+    Object.defineProperty(wrapper, "length", { value: original.length });
+    define(name, wrapper);
   }
   for (const name of ["compile", "instantiate", "compileStreaming", "instantiateStreaming"]) {
     keepAliveWrap(WA, name);

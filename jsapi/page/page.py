@@ -91,6 +91,8 @@ class Page:
         virtual_time: bool,
         engine: str,
         echo: Callable[[str, str], None] | None,
+        workers: str | None = None,
+        seed: int = 0,
     ) -> None:
         self.path = path
         self.root = root
@@ -105,10 +107,19 @@ class Page:
         self._start = time.monotonic()
         self.parsed: ParsedPage = parse_page(markup)
         self.bridge = Bridge()
+        self.workers: Any = None  # jsapi.workers.WorkerHub when the page has workers
         try:
             self.realm = Realm.on_bridge(self.bridge, engine, install_engine=False)
             self._install()
+            if workers is not None:
+                from jsapi.workers import install_workers
+
+                self.workers = install_workers(
+                    self.bridge, workers, seed, root=self.root, engine=self.engine
+                )
         except BaseException:
+            if self.workers is not None:
+                self.workers.close()
             self.bridge.close()
             raise
 
@@ -122,10 +133,14 @@ class Page:
         virtual_time: bool = False,
         engine: str | None = None,
         echo: Callable[[str, str], None] | None = None,
+        workers: str | None = None,
+        seed: int = 0,
     ) -> Page:
         """Loads `path` (an .html page or a .js script) served from `root` (default: its folder).
 
-        `echo(level, text)` sees each console message as it is printed.
+        `echo(level, text)` sees each console message as it is printed. `workers` ("shared" or
+        "isolated") gives the page `Worker` and `MessageChannel` (docs/workers.md); `seed`
+        orders the agents' tasks in shared mode.
         """
         file = Path(path).resolve()
         served = Path(root).resolve() if root is not None else file.parent
@@ -152,6 +167,8 @@ class Page:
             virtual_time=virtual_time,
             engine=engine or default_engine(),
             echo=echo,
+            workers=workers,
+            seed=seed,
         )
 
     # ---- start-up -------------------------------------------------------------------------
@@ -281,9 +298,14 @@ class Page:
         if reason == "hung":
             text = f"the page did not return to the event loop within {self.timeout:g} s"
             self.errors.append(PageError("timeout", text, text))
-        status = (
-            1 if any(e.kind in ("exception", "rejection", "timeout") for e in self.errors) else 0
-        )
+        deadlock = self.workers.deadlock() if self.workers is not None else None
+        if deadlock is not None:
+            reason = "deadlock"
+            if not any(e.kind == "deadlock" for e in self.errors):
+                first = deadlock.split("\n", 1)[0]
+                self.errors.append(PageError("deadlock", first, deadlock))
+        failing = ("exception", "rejection", "timeout", "deadlock")
+        status = 1 if any(e.kind in failing for e in self.errors) else 0
         self.result = PageResult(
             url=self.url,
             engine=self.engine,
@@ -337,6 +359,8 @@ class Page:
         return self.realm.eval(code)
 
     def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
         self.realm.close()
 
     def __enter__(self) -> Page:
