@@ -115,7 +115,12 @@ class Page:
                 from jsapi.workers import install_workers
 
                 self.workers = install_workers(
-                    self.bridge, workers, seed, root=self.root, engine=self.engine
+                    self.bridge,
+                    workers,
+                    seed,
+                    root=self.root,
+                    engine=self.engine,
+                    namespace=getattr(self.realm, "webassembly", None),
                 )
         except BaseException:
             if self.workers is not None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from jsapi.bridge import Bridge
 
 if TYPE_CHECKING:
+    from jsapi.workers.atomics import WasmAtomics
     from jsapi.workers.isolated import IsolatedHub
 
 MODES = ("shared", "isolated")
@@ -25,6 +26,7 @@ class WorkerHub:
         self.mode = mode
         self.seed = seed
         self.isolated: IsolatedHub | None = None
+        self.atomics: WasmAtomics | None = None
 
     def deadlock(self) -> str | None:
         """The deadlock report, if the run stopped on one (shared mode)."""
@@ -39,6 +41,9 @@ class WorkerHub:
         return self.bridge.eval(f"(() => {{ const W = __jsapiHost.workers; return {expr}; }})()")
 
     def close(self) -> None:
+        if self.atomics is not None:
+            self.atomics.close()
+            self.atomics = None
         if self.isolated is not None:
             self.isolated.close()
             self.isolated = None
@@ -52,12 +57,14 @@ def install_workers(
     root: Path | str | None = None,
     origin: str = "http://localhost",
     engine: str = "v8",
+    namespace: Any = None,
 ) -> WorkerHub:
     """Installs Worker, MessageChannel, MessagePort, MessageEvent (and ErrorEvent if missing).
 
     Needs the host scripts (jsapi.host.Realm) and the web APIs (jsapi.web.install) first.
     Isolated mode serves worker isolates the files under ``root`` for ``origin`` with the same
-    WebAssembly ``engine``.
+    WebAssembly ``engine``. In shared mode, ``namespace`` (the realm's engine-backed
+    ``webassembly``) has its store's wasm wait/notify joined to the agents' scheduler.
     """
     if mode not in MODES:
         raise ValueError(f"unknown workers mode {mode!r} (choose from {', '.join(MODES)})")
@@ -70,6 +77,10 @@ def install_workers(
         load_scripts(bridge, (*SCRIPTS, "isolated_main.js"), mode, seed)
     else:
         load_scripts(bridge, SCRIPTS, mode, seed)
+        if namespace is not None:
+            from jsapi.workers.atomics import connect_wasm_atomics
+
+            hub.atomics = connect_wasm_atomics(bridge, namespace)
     return hub
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jsapi.page import Page, PageResult
 from jsapi.page.page import print_message
-from jsapi.workers.install import MODES, WorkerHub, install_workers
+from jsapi.workers.install import MODES, WorkerHub
 
 
 def open_page(
@@ -23,13 +23,13 @@ def open_page(
     echo: Callable[[str, str], None] | None = None,
 ) -> tuple[Page, WorkerHub]:
     """A page with the worker APIs installed, not yet run."""
-    page = Page.open(path, root=root, timeout=timeout, engine=engine, echo=echo)
-    try:
-        hub = install_workers(page.bridge, mode, seed, root=page.root, engine=page.engine)
-    except BaseException:
-        page.close()
-        raise
-    return page, hub
+    if mode not in MODES:
+        raise ValueError(f"unknown workers mode {mode!r} (choose from {', '.join(MODES)})")
+    page = Page.open(
+        path, root=root, timeout=timeout, engine=engine, echo=echo, workers=mode, seed=seed
+    )
+    assert page.workers is not None
+    return page, page.workers
 
 
 def run_page(
