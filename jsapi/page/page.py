@@ -28,6 +28,18 @@ CLASSIC_TYPES = frozenset(
 )
 
 
+# The engine's services throw its error classes by their path under the bridge's internal
+# global; only those constructors (no way to Python) stay reachable once the global is gone.
+KEEP_ERRORS = """
+const wasm = inner && inner.wasm;
+if (wasm && typeof wasm.CompileError === "function") {
+  const errors = Object.freeze({ CompileError: wasm.CompileError, LinkError: wasm.LinkError,
+    RuntimeError: wasm.RuntimeError });
+  Object.defineProperty(globalThis, %(key)s, { value: Object.freeze({ wasm: errors }) });
+}
+"""
+
+
 def default_engine() -> str:
     """Our engine when its WebAssembly namespace is installed, else V8's own."""
     return "jsapi" if engine_available("jsapi") else "v8"
@@ -200,7 +212,12 @@ class Page:
             pass
         bridge.load_js(Path(__file__).with_name("page.js"))
         # Page code must not reach the bridge's internals (and through them, Python).
-        bridge.eval(f"delete globalThis[{json.dumps(bridge.key)}]")
+        key = json.dumps(bridge.key)
+        bridge.eval(
+            f"(() => {{ const inner = globalThis[{key}]; delete globalThis[{key}];"
+            + KEEP_ERRORS % {"key": key}
+            + "})()"
+        )
 
     def _config(self) -> dict[str, Any]:
         return {

@@ -140,6 +140,16 @@ W.makeScope = function makeScope(agent, port, shared) {
     get: (t, k) => (k in t ? Reflect.get(t, k, t) : HIDDEN.has(k) ? undefined : G[k]),
     set: (t, k, v) => Reflect.set(t, k, v, t),
     has: (t, k) => k in t || (!HIDDEN.has(k) && k in G),
+    // The shared globals (WebAssembly, the web APIs...) read as the worker's own properties.
+    // A proxy may not report a non-configurable property its target lacks: those stay hidden.
+    getOwnPropertyDescriptor(t, k) {
+      const own = Reflect.getOwnPropertyDescriptor(t, k);
+      if (own !== undefined || HIDDEN.has(k) || (typeof k === "string" && k.startsWith("__jsapi"))) {
+        return own;
+      }
+      const shared = Reflect.getOwnPropertyDescriptor(G, k);
+      return shared !== undefined && shared.configurable ? shared : undefined;
+    },
   });
   const withScope = new Proxy(scope, {
     has(t, k) {

@@ -63,12 +63,15 @@ def run_in_worker(
     mode: str = "shared",
     engine: str = "v8",
     timeout: float = 10.0,
+    url: str | None = None,
 ) -> WorkerTestResult:
     """Runs `test` (under `root`) in a dedicated worker; `scripts` are its META scripts
-    (root-relative URLs, as `// META: script=` gives them after resolution)."""
+    (root-relative URLs, as `// META: script=` gives them after resolution). `url` is the
+    test's root-relative URL when the file lies under the root through a symbolic link."""
     test = test.resolve()
     root = root.resolve()
-    test_url = f"{ORIGIN}/{test.relative_to(root).as_posix()}"
+    path = url if url is not None else "/" + test.relative_to(root).as_posix()
+    test_url = f"{ORIGIN}{path}"
     imports = [f"{ORIGIN}{s}" if s.startswith("/") else s for s in scripts] + [test_url]
     source = "\n".join(
         [
@@ -92,11 +95,15 @@ def run_in_worker(
         echo=None,
     )
     with page:
-        hub = install_workers(page.bridge, mode, 0, root=root, engine=engine)
-        try:
-            result = page.run()
-        finally:
-            hub.close()
+        page.workers = install_workers(
+            page.bridge,
+            mode,
+            0,
+            root=root,
+            engine=engine,
+            namespace=getattr(page.realm, "webassembly", None),
+        )
+        result = page.run()
     texts = [e.text for e in result.console]
     for text in texts:
         if text.startswith(MARK):

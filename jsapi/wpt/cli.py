@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import TextIO
 
 from jsapi.host.engines import DEFAULT_ENGINE, ENGINES, engine_available
-from jsapi.wpt.discovery import RootError, TestJob, WptRoot, discover, find_bundled_harness
+from jsapi.wpt.discovery import (
+    HOSTED_SCOPES,
+    RootError,
+    TestJob,
+    WptRoot,
+    discover,
+    find_bundled_harness,
+)
 from jsapi.wpt.expectations import (
     ExpectationsError,
     TestExpectation,
@@ -34,6 +41,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "/resources/testharness.js falls back to node_modules/wpt-runner/testharness",
     )
     parser.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
+    parser.add_argument(
+        "--scope",
+        action="append",
+        choices=HOSTED_SCOPES,
+        default=None,
+        help="the variants to run (repeatable; default jsshell): dedicatedworker runs each "
+        ".any.js test in a worker, as .any.worker.html",
+    )
     parser.add_argument("-j", "--processes", type=int, default=1, metavar="N")
     parser.add_argument(
         "--timeout",
@@ -78,7 +93,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print("jsapi wpt: no testharness.js (run `npm ci` for wpt-runner)", file=sys.stderr)
         return 2
 
-    runnable = [j for j in jobs if j.runnable and not _disabled(j, expectations)]
+    scopes = tuple(args.scope or ("jsshell",))
+    runnable = [j for j in jobs if j.runnable_in(scopes) and not _disabled(j, expectations)]
     skipped = [j for j in jobs if j not in runnable]
     multiplier = args.timeout_multiplier
     if args.timeout is not None:
@@ -118,7 +134,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         write_wptreport(args.log_wptreport, wptreport(results, run_info, time_start, time_end))
     if args.write_expectations is not None:
         args.write_expectations.write_text(format_expectations(results), encoding="utf-8")
-    return _summary(results, skipped, out)
+    return _summary(results, skipped, out, Counter(j.scope for j in runnable))
 
 
 def _disabled(job: TestJob, expectations: dict[str, TestExpectation]) -> bool:
@@ -143,7 +159,12 @@ def _v8_version() -> str | None:
         return None
 
 
-def _summary(results: list[TestResult], skipped: list[TestJob], out: TextIO) -> int:
+def _summary(
+    results: list[TestResult],
+    skipped: list[TestJob],
+    out: TextIO,
+    by_scope: Counter[str] | None = None,
+) -> int:
     ran = [r for r in results if r.status != "SKIP"]
     statuses = Counter(r.status for r in ran)
     passed = sum(s.status == "PASS" for r in ran for s in r.subtests)
@@ -167,12 +188,14 @@ def _summary(results: list[TestResult], skipped: list[TestJob], out: TextIO) -> 
         f"Ran {len(ran)} tests: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())),
         file=out,
     )
+    if by_scope is not None and len(by_scope) > 1:
+        print("By scope: " + ", ".join(f"{n} {s}" for s, n in sorted(by_scope.items())), file=out)
     if skipped:
         scopes = Counter(j.scope for j in skipped)
         parts = ", ".join(f"{n} {s}" for s, n in sorted(scopes.items()))
         print(
-            f"Not run: {len(skipped)} variants ({parts}); only the jsshell scope has a host "
-            "so far (window, worker and shadowrealm hosts do not exist yet)",
+            f"Not run: {len(skipped)} variants ({parts}); hosts exist for "
+            f"{' and '.join(HOSTED_SCOPES)} (--scope), not yet for window or shadowrealm",
             file=out,
         )
     if unexpected:

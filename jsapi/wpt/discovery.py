@@ -19,6 +19,8 @@ HARNESS_FILES = ("testharness.js", "idlharness.js", "webidl2.js")
 _NOT_TESTS = {"resources", "support", "tools", "node_modules", "common"}
 # Scopes this runner can run now; the others are reported as not run.
 RUNNABLE_SCOPES = ("jsshell",)
+# Hosts that can run a variant; `jsapi wpt --scope` picks among them.
+HOSTED_SCOPES = ("jsshell", "dedicatedworker")
 
 
 class RootError(ValueError):
@@ -81,6 +83,13 @@ class TestJob:
     @property
     def runnable(self) -> bool:
         return self.scope in RUNNABLE_SCOPES
+
+    def runnable_in(self, scopes: tuple[str, ...]) -> bool:
+        """Whether a host of `scopes` runs this job: the dedicatedworker host runs the worker
+        variant of `.any.js` tests (a `.worker.js` test loads its harness itself)."""
+        if self.scope not in scopes:
+            return False
+        return self.scope != "dedicatedworker" or self.path.endswith(".any.js")
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -44,6 +44,10 @@ def default_title(url: str) -> str:
 def run_job(job: TestJob, root: WptRoot, *, engine: str, timeout: float) -> tuple[TestResult, bool]:
     """Runs the job; the flag is False when V8 never answered and the process must not be reused."""
     start = time.monotonic()
+    if job.scope == "dedicatedworker":
+        result = _run_in_worker(job, root, engine, timeout)
+        result.duration_ms = int((time.monotonic() - start) * 1000)
+        return result, True
     realm = Realm(engine)
     result, healthy = _run_in(realm, job, root, timeout, start)
     result.duration_ms = int((time.monotonic() - start) * 1000)
@@ -109,6 +113,40 @@ def _run_in(
         status = HARNESS_STATUS[harness_state["status"]]
         message = harness_state["message"]
     return TestResult(job.test_id, status, message, subtests=subtests, console=console), True
+
+
+def _run_in_worker(job: TestJob, root: WptRoot, engine: str, timeout: float) -> TestResult:
+    """The `.any.worker.html` variant: the test runs in a dedicated worker of a page."""
+    from jsapi.workers.wpt import run_in_worker
+
+    try:
+        harness = root.resolve("/resources/testharness.js")
+    except RootError as e:
+        return TestResult(job.test_id, "ERROR", str(e))
+    outcome = run_in_worker(
+        Path(job.path),
+        root=root.path,
+        harness=harness,
+        scripts=job.scripts,
+        engine=engine,
+        timeout=timeout + GRACE,
+        url=job.url,
+    )
+    console = [("log", text) for text in outcome.console if not text.startswith("__jsapi_wpt")]
+    subtests = [
+        SubtestResult(s["name"], SUBTEST_STATUS[s["status"]], s["message"])
+        for s in outcome.subtests
+    ]
+    if outcome.harness_status is None:
+        status = "ERROR" if outcome.error != "the worker did not report" else "TIMEOUT"
+        return TestResult(job.test_id, status, outcome.error, subtests=subtests, console=console)
+    return TestResult(
+        job.test_id,
+        HARNESS_STATUS[outcome.harness_status],
+        outcome.harness_message,
+        subtests=subtests,
+        console=console,
+    )
 
 
 def _read(path: Path) -> str:

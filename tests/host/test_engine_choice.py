@@ -51,3 +51,17 @@ def test_v8_page_is_unaffected_by_our_store(tmp_path: Path) -> None:
         assert not hasattr(page.realm, "webassembly")
         result = page.run()
     assert [m.text for m in result.console] == ["42"]
+
+
+@pytest.mark.parametrize("engine", ["jsapi", "v8"])
+def test_page_wasm_errors_are_the_namespace_classes(tmp_path: Path, engine: str) -> None:
+    if engine == "jsapi" and not engine_available("jsapi"):
+        pytest.skip("no jsapi.webassembly")
+    (tmp_path / "p.js").write_text(
+        "try { new WebAssembly.Module(new Uint8Array([1, 2, 3])); }\n"
+        "catch (e) { console.log(e instanceof WebAssembly.CompileError, e.name); }\n"
+        "console.log(Object.keys(globalThis).filter((k) => k.startsWith('__jsapi')).length);\n"
+    )
+    with Page.open(tmp_path / "p.js", engine=engine) as page:
+        result = page.run()
+    assert [m.text for m in result.console] == ["true CompileError", "0"]
