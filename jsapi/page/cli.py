@@ -88,6 +88,15 @@ def run(args: argparse.Namespace) -> int:
             print(tracer.format())
     if args.json:
         print(json.dumps(record, indent=2, ensure_ascii=False))
+    elif result.engine == "jsapi" and any(
+        "CompileError" in e.text or "LinkError" in e.text for e in result.errors
+    ):
+        # The engine may lack a proposal V8 has: say how to tell the page from the engine.
+        print(
+            "jsapi run: the page's WebAssembly failed to compile or link on this project's "
+            "engine (a feature it may not support); compare with --engine v8",
+            file=sys.stderr,
+        )
     elif result.reason == "timeout":
         print(f"jsapi run: stopped after the {args.timeout:g} s timeout", file=sys.stderr)
     return result.status

@@ -113,3 +113,14 @@ def test_unknown_workers_mode_is_refused(tmp_path: Path) -> None:
     (tmp_path / "p.js").write_text("")
     with pytest.raises(ValueError, match="unknown workers mode"):
         Page.open(tmp_path / "p.js", engine="v8", workers="threads")
+
+
+@pytest.mark.skipif(default_engine() != "jsapi", reason="no jsapi.webassembly")
+def test_compile_failure_on_our_engine_gets_a_hint(tmp_path: Path) -> None:
+    (tmp_path / "bad.js").write_text(
+        "WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99]));\n"
+    )
+    out = jsapi_run(str(tmp_path / "bad.js"))
+    assert out.returncode == 1
+    assert "Uncaught (in promise) CompileError" in out.stderr
+    assert "compare with --engine v8" in out.stderr
