@@ -3,7 +3,7 @@
 // JS while Python serves a JS request. Evaluated once per context as a script whose completion
 // value is a function taking the raw synchronous callback; the internal object it builds is
 // reachable only through the global key the Python side removes when it seals the bridge.
-(function (KEY, MAX_MAILBOX, INITIAL_MAILBOX) {
+(function (KEY, MAX_MAILBOX, INITIAL_MAILBOX, MAX_TOP_MAILBOX) {
   "use strict";
   const HEADER = 32;
   // Requests (JS -> Python).
@@ -20,7 +20,8 @@
   const dv = new DataView(sab);
   // Top-level calls from Python's main thread use their own mailbox: a service may be using the
   // main one on the V8 thread at the very moment the main thread writes its request.
-  const topSab = new SharedArrayBuffer(INITIAL_MAILBOX, { maxByteLength: MAX_MAILBOX });
+  // Both reserve their maximum up front, out of the process's V8 address-space budget.
+  const topSab = new SharedArrayBuffer(INITIAL_MAILBOX, { maxByteLength: MAX_TOP_MAILBOX });
   const topU8 = new Uint8Array(topSab);
   const topI32 = new Int32Array(topSab);
 
@@ -62,10 +63,10 @@
   }
   function growTop(n) {
     if (n <= topSab.byteLength) return;
-    if (n > MAX_MAILBOX) throw new RangeError("bridge mailbox: message of " + n + " bytes is too large");
+    if (n > MAX_TOP_MAILBOX) throw new RangeError("bridge mailbox: message of " + n + " bytes is too large");
     let cap = topSab.byteLength;
     while (cap < n) cap *= 2;
-    topSab.grow(Math.min(cap, MAX_MAILBOX));
+    topSab.grow(Math.min(cap, MAX_TOP_MAILBOX));
     topI32[2] = topSab.byteLength;
   }
 

@@ -36,6 +36,11 @@ _HDR = struct.Struct("<6i")
 OP_CALL, OP_RESUME, OP_RESUME_THROW, OP_FETCH, OP_RAW_CALL = 1, 2, 3, 4, 5
 R_RET, R_THROW_PY, R_THROW_JS, R_CALLJS, R_NEED, R_RET_RAW = 1, 2, 3, 4, 5, 6
 _MAX_RELEASES = 4096
+# A growable SharedArrayBuffer reserves its maximum up front, out of a process-wide V8 budget of
+# about 1 TiB (docs/bridge.md), so one message is at most 256 MiB (a larger one throws a
+# RangeError in JS); top-level calls carry start-up data only.
+MAX_MAILBOX = 1 << 28
+MAX_TOP_MAILBOX = 1 << 28
 
 
 def _align(n: int, a: int) -> int:
@@ -54,7 +59,8 @@ class Bridge:
         *,
         key: str = "__jsapiBridge",
         initial_mailbox: int = 1 << 16,
-        max_mailbox: int = 1 << 30,
+        max_mailbox: int = MAX_MAILBOX,
+        max_top_mailbox: int = MAX_TOP_MAILBOX,
         racer: Any = None,
     ) -> None:
         self.key = key
@@ -79,7 +85,9 @@ class Bridge:
         self._top_lock = threading.Lock()
         self._top_owner: int | None = None
         source = resources.files("jsapi.bridge").joinpath("bridge.js").read_text("utf-8")
-        install = self._racer.eval(f"{source}({json.dumps(key)}, {max_mailbox}, {initial_mailbox})")
+        top_max = min(max_top_mailbox, max_mailbox)
+        args = f"{json.dumps(key)}, {max_mailbox}, {initial_mailbox}, {top_max}"
+        install = self._racer.eval(f"{source}({args})")
         mailbox = install(self._racer.make_callback(self._serve))
         self._mb_keep = mailbox
         self._mb_addr = buffer_address(mailbox)

@@ -79,7 +79,7 @@ W.installMemory = (ns) => {
         const d = W.addressToU64(delta, s.addrtype, "WebAssembly.Memory.grow(): Argument 0");
         const old = S["wasm.memGrow"](s.py, d);
         // Growing by 0 still refreshes (detaches and replaces) a fixed-length buffer.
-        if (R.Number(d) === 0) R.apply(nativeGrow, s.native, [s.addrtype === "i64" ? 0n : 0]);
+        if (R.Number(d) === 0) R.apply(nativeGrow, s.native, [0]);  // natives are i32 or shared
         return W.u64ToAddress(old, s.addrtype);
       }),
       toFixedLengthBuffer: W.method("toFixedLengthBuffer", function toFixedLengthBuffer() {

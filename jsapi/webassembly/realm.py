@@ -52,12 +52,20 @@ def install_webassembly(
 ) -> WebAssemblyNamespace:
     """Replaces the realm's `WebAssembly` with the engine-backed namespace.
 
-    ``target`` is a ``Bridge`` or a host realm (anything with a MiniRacer ``racer``): a bridge
-    is attached to the realm's context, and kept on the realm as ``realm.webassembly``.
+    ``target`` is a ``Bridge`` or a host realm: a realm with a ``bridge`` is served by it,
+    otherwise a bridge is attached to the realm's MiniRacer ``racer``; the namespace is kept on
+    the realm as ``realm.webassembly``. Closing the realm (its bridge or its MiniRacer) frees
+    every native memory of the pool with the context.
     """
     if isinstance(target, Bridge):
         return WebAssemblyNamespace(target, pool_sizes)
-    bridge = Bridge(racer=target.racer)
+    # A realm that lives in a bridge's context (a page) is served by that very bridge: a second
+    # bridge would need a context of its own, which nothing would ever close.
+    bridge = getattr(target, "bridge", None)
+    if bridge is None:
+        if getattr(target, "racer", None) is None:
+            raise TypeError("install_webassembly: the realm has neither a bridge nor a MiniRacer")
+        bridge = Bridge(racer=target.racer)
     ns = WebAssemblyNamespace(bridge, pool_sizes)
     # The realm's event loop runs inside V8: refill between its tasks from another thread.
     ns.pool.start_background()

@@ -359,7 +359,10 @@ class Services:
         if got is not None:
             return got
         t = mem.type
-        kind = "shared" if t.shared else t.address
+        # An i64 memory is backed by a native i32 one: a native i64 memory reserves 16 GiB of
+        # the process's V8 address space, an i32 one 4 GiB (docs/jsapi.md), and a Python engine
+        # never grows a memory past 4 GiB anyway (the engine enforces the spec maximum).
+        kind = "shared" if t.shared else "i32"
         try:
             view = self.pool.take(kind)
         except PoolExhausted:
@@ -370,7 +373,7 @@ class Services:
             ) from None
         n = len(mem.data)
         if n:
-            self._grow_native(view, t.address, n // PAGE_SIZE)
+            self._grow_native(view, kind, n // PAGE_SIZE)
             view.resize(n)
             view.mem[:n] = mem.data
         mem.data = view.mem
@@ -378,15 +381,15 @@ class Services:
         self._natives[key] = (view, kind)
         return view, kind
 
-    def _grow_native(self, view: BufferView, address: str, delta: int) -> None:
-        arg = BigInt(delta) if address == "i64" else delta
+    def _grow_native(self, view: BufferView, kind: str, delta: int) -> None:
+        arg = BigInt(delta) if kind == "i64" else delta
         self.bridge.call_js(self.h_native_grow, view.owner, arg)
 
     def _grow_hook(self, mem: MemoryInst, new_length: int) -> memoryview:
-        view, _kind = self._natives[self.key_of(mem)]
+        view, kind = self._natives[self.key_of(mem)]
         delta = (new_length - view.length) // PAGE_SIZE
         try:
-            self._grow_native(view, mem.type.address, delta)
+            self._grow_native(view, kind, delta)
         except JSError:
             raise MemoryError from None
         view.resize(new_length)

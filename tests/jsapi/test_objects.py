@@ -84,7 +84,10 @@ def test_pool_exhaustion_is_a_range_error_and_refill_restores(
     ) == (  # noqa: E501
         "RangeError"
     )
-    assert ns.refill() == left
+    # The kind that ran dry gets a larger target (doubled, within its cap) from now on.
+    assert ns.pool.sizes["i32"] == min(2 * left, ns.pool.max_sizes["i32"])
+    assert ns.refill() == ns.pool.sizes["i32"]
+    assert ns.pool.available("i32") == ns.pool.sizes["i32"]
     assert js("new WebAssembly.Memory({initial: 1}).buffer.byteLength") == 65536
 
 
