@@ -118,7 +118,7 @@ def test_unknown_workers_mode_is_refused(tmp_path: Path) -> None:
 @pytest.mark.skipif(default_engine() != "jsapi", reason="no jsapi.webassembly")
 def test_compile_failure_on_our_engine_gets_a_hint(tmp_path: Path) -> None:
     (tmp_path / "bad.js").write_text(
-        "WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99]));\n"
+        "WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99])).then(() => {});\n"
     )
     out = jsapi_run(str(tmp_path / "bad.js"))
     assert out.returncode == 1
