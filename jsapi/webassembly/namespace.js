@@ -40,6 +40,63 @@ W.instantiateAsync = (moduleObject, importObject) => {
   return p.promise;
 };
 
+// The host's Response (Fetch 5.5), taken once, before page code can replace the global; the
+// getters brand-check (private fields), so a non-Response is a TypeError.
+let fetchApi = null;
+const responseApi = () => {
+  if (fetchApi !== null) return fetchApi;
+  const Resp = globalThis.Response, Hdrs = globalThis.Headers;
+  if (typeof Resp !== "function" || typeof Hdrs !== "function") return null;
+  const getter = (name) => R.getOwnPropertyDescriptor(Resp.prototype, name).get;
+  fetchApi = {
+    ok: getter("ok"), type: getter("type"), headers: getter("headers"),
+    arrayBuffer: Resp.prototype.arrayBuffer, headerGet: Hdrs.prototype.get,
+  };
+  return fetchApi;
+};
+if (bridge.web !== undefined) responseApi();
+
+// "Compile a potential WebAssembly response" (WebAssembly Web API 3): source is a Response or a
+// promise of one; its body is consumed as an ArrayBuffer and compiled asynchronously.
+W.compileResponse = (source, what, opts) => {
+  const p = newPromise();
+  const fail = (message) => p.reject(new R.TypeError(what + ": " + message));
+  const withResponse = (response) => {
+    const api = responseApi();
+    if (api === null) return fail("this host has no Response");
+    let bodyPromise;
+    try {
+      let headers;
+      try {
+        headers = R.apply(api.headers, response, []);
+      } catch (e) {
+        return fail("Argument 0 must be a Response or a promise resolving to one");
+      }
+      const type = R.apply(api.type, response, []);
+      if (type === "opaque" || type === "opaqueredirect") return fail("the response is not CORS-same-origin");
+      let mime = R.apply(api.headerGet, headers, ["content-type"]);
+      if (mime !== null) mime = R.apply(R.stringReplace, mime, [/^[\t ]+|[\t ]+$/g, ""]);
+      if (mime === null || R.apply(R.stringToLowerCase, mime, []) !== "application/wasm") {
+        return fail("Incorrect response MIME type. Expected 'application/wasm'.");
+      }
+      if (!R.apply(api.ok, response, [])) return fail("HTTP status of the response is not ok");
+      bodyPromise = R.apply(api.arrayBuffer, response, []);
+    } catch (e) {
+      return p.reject(e);
+    }
+    R.apply(R.promiseThen, R.apply(R.promiseResolve, R.Promise, [bodyPromise]), [
+      (buffer) => {
+        let copy;
+        try { copy = new R.Uint8Array(W.bytesOf(buffer)); } catch (e) { return p.reject(e); }
+        p.resolve(W.compileAsync(copy, opts));
+      },
+      p.reject,
+    ]);
+  };
+  R.apply(R.promiseThen, R.apply(R.promiseResolve, R.Promise, [source]), [withResponse, p.reject]);
+  return p.promise;
+};
+
 const ns = R.create(Object.prototype);
 const functions = {
   validate: W.method("validate", function validate(bytes, options) {
@@ -81,11 +138,29 @@ const functions = {
       return R.Promise.reject(e);
     }
   }, 1),
-  compileStreaming: W.method("compileStreaming", function compileStreaming(source) {
-    return R.Promise.reject(new R.TypeError("WebAssembly.compileStreaming(): no Response support in this host"));
-  }),
-  instantiateStreaming: W.method("instantiateStreaming", function instantiateStreaming(source, importObject) {
-    return R.Promise.reject(new R.TypeError("WebAssembly.instantiateStreaming(): no Response support in this host"));
+  compileStreaming: W.method("compileStreaming", function compileStreaming(source, options) {
+    if (arguments.length < 1) {
+      return R.Promise.reject(new R.TypeError("WebAssembly.compileStreaming(): 1 argument required"));
+    }
+    let opts;
+    try { opts = W.compileOptions(options); } catch (e) { return R.Promise.reject(e); }
+    return W.compileResponse(source, "WebAssembly.compileStreaming()", opts);
+  }, 1),
+  instantiateStreaming: W.method("instantiateStreaming", function instantiateStreaming(source, importObject, options) {
+    const what = "WebAssembly.instantiateStreaming()";
+    let opts;
+    try {
+      if (arguments.length < 1) throw new R.TypeError(what + ": 1 argument required");
+      W.checkImportObject(importObject, what);
+      opts = W.compileOptions(options);
+    } catch (e) {
+      return R.Promise.reject(e);
+    }
+    return R.apply(R.promiseThen, W.compileResponse(source, what, opts), [
+      (module) => R.apply(R.promiseThen, W.instantiateAsync(module, importObject), [
+        (instance) => ({ module, instance }),
+      ]),
+    ]);
   }, 1),
 };
 for (const name of Object.keys(functions)) {
