@@ -46,7 +46,8 @@ def test_nesting_level_clamp_applies_from_the_sixth_level(realm: Realm) -> None:
     gaps = json.loads(str(realm.eval("JSON.stringify(gaps)")))
     assert len(gaps) == 10
     assert all(g >= 4 for g in gaps[6:])
-    assert all(g < 4 for g in gaps[:5])
+    # The first gap also spans the start of the loop from Python, so it is not a timer's gap.
+    assert all(g < 4 for g in gaps[1:5])
 
 
 def test_interval_nesting_is_clamped_too(realm: Realm) -> None:
