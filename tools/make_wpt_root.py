@@ -1,25 +1,34 @@
 """Builds a WPT-shaped root for the spec's JS API tests, outside the repository.
 
-    python tools/make_wpt_root.py --spec /work/spec --out /tmp/wpt-root
+    python tools/make_wpt_root.py --spec $SPEC --out /tmp/wpt-root
 
-The root links wasm/jsapi to <spec>/test/js-api and resources/{testharness,idlharness,webidl2}.js
-to the copies in node_modules/wpt-runner/testharness (run `npm ci` first). Nothing is copied.
+The root holds a copy of <spec>/test/js-api as wasm/jsapi and of
+resources/{testharness,idlharness,webidl2}.js from node_modules/wpt-runner/testharness (run
+`npm ci` first). Copies, not links: the host serves files only from inside its root, as a
+static web server would, so a link that leaves the root would not load (importScripts in
+worker-scope tests reads through that host).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
 HARNESS = ("testharness.js", "idlharness.js", "webidl2.js")
 
 
-def link(target: Path, link_path: Path) -> None:
-    if link_path.is_symlink() or link_path.exists():
-        link_path.unlink()
-    link_path.parent.mkdir(parents=True, exist_ok=True)
-    link_path.symlink_to(target)
+def place(source: Path, dest: Path) -> None:
+    if dest.is_symlink() or dest.is_file():
+        dest.unlink()
+    elif dest.is_dir():
+        shutil.rmtree(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, dest)
+    else:
+        shutil.copyfile(source, dest)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,9 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     if repo == out or repo in out.parents:
         print("make_wpt_root: the root must be outside the repository", file=sys.stderr)
         return 2
-    link(js_api, out / "wasm" / "jsapi")
+    place(js_api, out / "wasm" / "jsapi")
     for name in HARNESS:
-        link((args.harness / name).resolve(), out / "resources" / name)
+        place((args.harness / name).resolve(), out / "resources" / name)
     print(out)
     return 0
 
