@@ -198,3 +198,18 @@ def test_project_wpt_tests_pass_on_v8(run_wpt):
     passed, failed = run.lines[-1].split(", ")
     assert failed == "0 failed"
     assert int(passed.split()[0]) >= 20
+
+
+@pytest.mark.parametrize("engine", ["jsapi", "v8"])
+def test_project_wpt_tests_pass_in_shell_and_worker_scopes(run_wpt, engine):
+    run = run_wpt(
+        REPO / "wpt_tests",
+        "--engine", engine, "--scope", "jsshell", "--scope", "dedicatedworker", "-j", "2",
+    )  # fmt: skip
+    assert run.code == 0, run.out
+    statuses = {r["test"]: r["status"] for r in run.report["results"]}
+    # Every file runs in at least one scope, none is left only as a skipped window variant.
+    assert statuses["/webassembly/streaming.any.worker.html"] == "OK"
+    assert statuses["/webassembly/engine.any.js"] == "OK"
+    assert all(s in ("OK", "SKIP") for s in statuses.values()), statuses
+    assert run.lines[-1].endswith(", 0 failed")

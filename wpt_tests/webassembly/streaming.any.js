@@ -1,4 +1,4 @@
-// META: global=window
+// META: global=window,dedicatedworker
 // META: script=/webassembly/resources/modules.js
 // META: title=WebAssembly.compileStreaming / instantiateStreaming over a Response
 
