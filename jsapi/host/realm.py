@@ -43,6 +43,10 @@ class ConsoleMessage:
     text: str
 
 
+class ScriptTimeout(Exception):
+    """A classic script ran past its time limit and was terminated."""
+
+
 @dataclass(frozen=True)
 class ScriptError:
     """An exception that escaped a classic script's top level (or its parse)."""
@@ -102,20 +106,30 @@ class Realm:
     def install_engine(self) -> None:
         install_namespace(self, self.engine)
 
-    def eval(self, code: str) -> object:
-        """Evaluate host-internal JavaScript; exceptions propagate to Python."""
-        if self.bridge is None:
-            return self.racer.eval(code)
-        return self.bridge.eval(code)
+    def eval(self, code: str, timeout: float | None = None) -> object:
+        """Evaluate host-internal JavaScript; exceptions propagate to Python.
 
-    def run_script(self, source: str, filename: str) -> ScriptError | None:
+        With ``timeout`` (seconds), a script still running then is terminated by V8 and
+        ``ScriptTimeout`` is raised; the realm stays usable.
+        """
+        try:
+            if self.bridge is None:
+                return self.racer.eval(code, timeout_sec=timeout)
+            return self.bridge.eval(code, timeout=timeout)
+        except (TimeoutError, JSTimeoutException) as e:
+            raise ScriptTimeout(f"the script did not finish within {timeout:g} s") from e
+
+    def run_script(
+        self, source: str, filename: str, timeout: float | None = None
+    ) -> ScriptError | None:
         """Run a classic script; an uncaught exception is reported at the global (HTML 8.1.4.4).
 
         Each call is one V8 script, so top-level `let`/`const`/`class` are shared between the
-        scripts of a realm as they are between a page's <script> elements.
+        scripts of a realm as they are between a page's <script> elements. A script that runs
+        past ``timeout`` raises ``ScriptTimeout``.
         """
         try:
-            self.last_value = self.eval(_with_source_url(source, filename))
+            self.last_value = self.eval(_with_source_url(source, filename), timeout)
             return None
         except JSEvalException as e:
             syntax = type(e).__name__ == "JSParseException"

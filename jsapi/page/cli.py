@@ -99,4 +99,6 @@ def run(args: argparse.Namespace) -> int:
         )
     elif result.reason == "timeout":
         print(f"jsapi run: stopped after the {args.timeout:g} s timeout", file=sys.stderr)
+    elif result.reason == "hung":
+        print(f"jsapi run: {result.errors[-1].text}; V8 stopped the script", file=sys.stderr)
     return result.status

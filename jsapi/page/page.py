@@ -20,6 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from jsapi.bridge import Bridge
 from jsapi.host import Realm
 from jsapi.host.engines import engine_available
+from jsapi.host.realm import ScriptTimeout
 from jsapi.page.html import ParsedPage, ScriptInfo, parse_fragment, parse_page
 
 ORIGIN = "http://localhost"
@@ -273,7 +274,7 @@ class Page:
             except ImportError:
                 pass
         self.realm.eval(f"__jsapiHost.page.setCurrentScript({info.index})")
-        self.realm.run_script(source, url)
+        self.realm.run_script(source, url, timeout=max(self._remaining(), 0.001))
         self.realm.eval("__jsapiHost.page.setCurrentScript(-1)")
         if src is not None:
             self.realm.eval(f"__jsapiHost.page.scriptEvent({info.index}, 'load')")
@@ -306,7 +307,10 @@ class Page:
         """Runs the page to quiescence (or the timeout) and returns what happened."""
         if self.result is not None:
             return self.result
-        reason = self._load()
+        try:
+            reason = self._load()
+        except ScriptTimeout:
+            reason = "hung"  # a classic script never returned; V8 terminated it
         load_ms = (time.monotonic() - self._start) * 1000
         if reason not in ("hung", "deadline"):
             reason = self._loop()

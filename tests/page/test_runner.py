@@ -198,6 +198,18 @@ def test_timeout_stops_a_page_that_never_goes_quiet(run_page) -> None:
     assert result.status == 0
 
 
+def test_a_script_that_never_returns_is_stopped_at_the_timeout(run_page) -> None:
+    page = (
+        "<script>console.log('before')</script><script>while (true) {}</script>"
+        "<script>console.log('after')</script>"
+    )
+    result, _ = run_page({"index.html": page}, timeout=1.0)
+    assert result.reason == "hung"
+    assert result.status == 1
+    assert logs(result) == ["before"]
+    assert result.errors[-1].kind == "timeout"
+
+
 def test_request_animation_frame_runs_about_sixty_frames_a_second(run_page) -> None:
     page = """<script>
     const stamps = [];
