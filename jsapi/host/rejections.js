@@ -8,7 +8,9 @@
 // - `Promise.prototype.then` marks its receiver handled (`catch`, `finally` and `await` all go
 //   through it once the constructor is not the intrinsic one);
 // - promises built by V8 itself (an async function's result) are watched when they are the
-//   value returned by a task, timer, event listener, animation frame or classic script.
+//   value returned by a task, timer, event listener, animation frame or classic script, and
+//   scripts and modules are rewritten (jsapi/modules/asyncwrap.py) so that every async
+//   function passes its result through `__jsapiTrack` (which watches once installed).
 // A watched promise rejected with no handler by the time the microtasks of the task that
 // rejected it are done is reported: an `unhandledrejection` event at the global (cancelable),
 // then `Uncaught (in promise) <reason>` on the console, as Chrome prints it. A handler added
@@ -131,6 +133,16 @@
       if (value instanceof NativePromise) watch(value);
     });
   }
+
+  Object.defineProperty(global, "__jsapiTrack", {
+    value: (promise) => {
+      if (installed) watch(promise);
+      return promise;
+    },
+    writable: false,
+    enumerable: false,
+    configurable: false,
+  });
 
   host.rejections = Object.freeze({ install, watch });
 })(globalThis);

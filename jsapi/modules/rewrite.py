@@ -26,11 +26,14 @@ from typing import Any
 import tree_sitter as ts
 import tree_sitter_javascript as tsj
 
+from jsapi.modules.asyncwrap import async_edits
 from jsapi.modules.scopes import FUNCTION_TYPES, Shadowing, bound_names, reference_patterns
 
 LANGUAGE = ts.Language(tsj.language())
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 DEFAULT_LOCAL = "$__default"
+ASYNC_TRACK = "$__t"
+_TRACK_INIT = 'typeof __jsapiTrack === "function" ? __jsapiTrack : (p) => p'
 _local = threading.local()
 
 _SPECIAL = """
@@ -323,6 +326,8 @@ def rewrite_module(source: str) -> Rewritten:
     if root.has_error:
         raise _syntax_error(root)
     b = _Builder(src)
+    tracked = async_edits(root, LANGUAGE, ASYNC_TRACK)
+    b.edits.extend(tracked)
     for stmt in root.named_children:
         if stmt.type == "import_statement":
             b.import_statement(stmt)
@@ -360,11 +365,11 @@ def rewrite_module(source: str) -> Rewritten:
         expr = b.bindings.get(local, local)
         getters.append(f"{_js_string(exported)}: () => {expr}")
     naming = f"$__h.nm({DEFAULT_LOCAL}); " if b.default_fn_named else ""
+    track = f"const {ASYNC_TRACK} = {_TRACK_INIT}; " if tracked else ""
     params = "".join(f", $__{k}{i}" for k, i in b.out.params)
     kind = "async function*" if b.out.has_tla else "function*"
-    header = (
-        f'({kind} ($__h{params}) {{ "use strict"; $__h.e({{{", ".join(getters)}}}); {naming}yield; '
-    )
+    exports = f"$__h.e({{{', '.join(getters)}}}); "
+    header = f'({kind} ($__h{params}) {{ "use strict"; {track}{exports}{naming}yield; '
     b.out.code = header + _apply(src, b.edits).decode("utf-8") + "\n})"
     return b.out
 
@@ -408,15 +413,19 @@ _Q_CLASSIC = ts.Query(LANGUAGE, "(call_expression function: (import) @dyn)")
 
 def rewrite_classic_script(source: str, base_url: str) -> str:
     """Rewrites ``import(x)`` in a classic script into the host's dynamic import (relative to
-    ``base_url``), since the embedded V8 has no dynamic import of its own."""
-    if "import" not in source:
+    ``base_url``), since the embedded V8 has no dynamic import of its own, and makes async
+    functions report their rejections (``asyncwrap``)."""
+    if "import" not in source and "async" not in source:
         return source
     src = source.encode("utf-8")
     root = _parser().parse(src).root_node
     edits = []
-    for n in ts.QueryCursor(_Q_CLASSIC).captures(root).get("dyn", []):
-        call = f"__host.importFrom.bind(undefined, {_js_string(base_url)})"
-        edits.append((n.start_byte, n.end_byte, call.encode()))
+    if "import" in source:
+        for n in ts.QueryCursor(_Q_CLASSIC).captures(root).get("dyn", []):
+            call = f"__host.importFrom.bind(undefined, {_js_string(base_url)})"
+            edits.append((n.start_byte, n.end_byte, call.encode()))
+    if not root.has_error:  # V8 reports the syntax error of the script as written
+        edits.extend(async_edits(root, LANGUAGE))
     if not edits:
         return source
     return _apply(src, edits).decode("utf-8")

@@ -266,7 +266,7 @@ class Page:
             url = self.url
             # Leading newlines keep V8's line numbers those of the HTML file.
             source = "\n" * max(info.line - 1, 0) + info.text
-        if "import" in source:
+        if "import" in source or "async" in source:
             try:
                 from jsapi.modules.rewrite import rewrite_classic_script
 
