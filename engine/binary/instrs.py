@@ -229,6 +229,7 @@ class DecodedInstr(Instr):
 _ONE: list[tuple[int]] = [(x,) for x in range(1 << 14)]
 _I32_NEG: list[tuple[int]] = [((x - 0x80) & 0xFFFFFFFF,) for x in range(0x80)]
 _MEMARG: list[tuple[int, int, int]] = [(0, a, o) for a in range(8) for o in range(0x80)]
+small_index = _ONE
 
 
 def decode_expr(data: bytes, p: int, flags: list[bool]) -> tuple[list[Instr], int]:

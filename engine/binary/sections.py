@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from engine.binary.instrs import decode_expr
+from engine.binary.instrs import DecodedInstr, decode_expr, small_index
 from engine.binary.reader import (
     UNEXPECTED_END,
     eos,
@@ -192,6 +192,55 @@ class _Decoder:
             init, p = self.vec(p, self.elem_index)
         return Elem(rt, init, mode), p
 
+    def elems(self, p: int) -> tuple[list[Elem], int]:
+        """The element section.  Segments of the most common shape (flags 0, offset a one-byte
+        non-negative ``i32.const``, no more than 127 function indices of one or two bytes) are
+        read inline; any other segment goes through ``elem``.  Modules at the JS embedding's
+        limit have ten million segments, where the generic reader's calls dominate."""
+        data = self.data
+        n, p = read_len(data, p)
+        out: list[Elem] = []
+        append = out.append
+        new = object.__new__
+        I = DecodedInstr  # noqa: E741
+        one = small_index
+        nonnull = FUNCREF_NONNULL
+        elem = self.elem
+        for _ in range(n):
+            if data[p] == 0 and data[p + 1] == 0x41 and data[p + 2] < 0x40 and data[p + 3] == 0x0B:
+                k = data[p + 4]
+                if k < 0x80 and k <= len(data) - p - 4:
+                    ins = I()
+                    ins.op = "i32.const"
+                    ins.imm = one[data[p + 2]]
+                    ins.offset = p + 1
+                    q = p + 5
+                    init: list[Expr] = []
+                    for _ in range(k):
+                        x = data[q]
+                        if x >= 0x80:
+                            break
+                        ref = I()
+                        ref.op = "ref.func"
+                        ref.imm = one[x]
+                        ref.offset = q
+                        init.append([ref])
+                        q += 1
+                    else:
+                        mode = new(Active)
+                        mode.index = 0
+                        mode.offset = [ins]
+                        e = new(Elem)
+                        e.type = nonnull
+                        e.init = init
+                        e.mode = mode
+                        append(e)
+                        p = q
+                        continue
+            e, p = elem(p)
+            append(e)
+        return out, p
+
     def data_(self, p: int) -> tuple[Data, int]:
         flags, p = read_u32(self.data, p)
         mode: SegmentMode
@@ -331,6 +380,8 @@ def _decode(data: bytes) -> Module:
             m.start = start
         elif sid == 12:
             data_count, q2 = read_u32(data, q)
+        elif sid == 9:
+            m.elems, q2 = d.elems(q)
         else:
             items, q2 = d.vec(q, readers[sid])
             _store(m, sid, items, func_types, bodies)

@@ -103,19 +103,34 @@ def _validate_module(module: Module) -> ModuleInfo:
             mt = ctx.memory(d.mode.index, _at(d.mode.offset))
             _check_const(checker, d.mode.offset, mt.address)
         ctx.ndatas += 1
+    # Segments mostly repeat one type and one table: the last resolved type and the last table
+    # it was found to match are reused (a module at the JS limit has ten million segments).
+    last_type: Any = None
+    rt: Any = None
+    last_table: tuple[int, Any, TableType] | None = None
+    simple = _SIMPLE_CONST
     for e in module.elems:
-        rt = ctx.val(e.type)
+        if e.type is not last_type:
+            rt = ctx.val(e.type)
+            last_type = e.type
         for c in e.init:
             _check_const(checker, c, rt)
-        if isinstance(e.mode, Active):
-            tt = ctx.table(e.mode.index, _at(e.mode.offset))
-            if not match_valtype(rt, tt.elem):
-                raise InvalidError(
-                    f"type mismatch: element segment's type {str_valtype(rt)} does not match "
-                    f"table's element type {str_valtype(tt.elem)}",
-                    _at(e.mode.offset),
-                )
-            _check_const(checker, e.mode.offset, tt.address)
+        mode = e.mode
+        if isinstance(mode, Active):
+            if last_table is not None and last_table[0] == mode.index and last_table[1] is rt:
+                tt = last_table[2]
+            else:
+                tt = ctx.table(mode.index, _at(mode.offset))
+                if not match_valtype(rt, tt.elem):
+                    raise InvalidError(
+                        f"type mismatch: element segment's type {str_valtype(rt)} does not "
+                        f"match table's element type {str_valtype(tt.elem)}",
+                        _at(mode.offset),
+                    )
+                last_table = (mode.index, rt, tt)
+            off = mode.offset
+            if len(off) != 1 or simple.get(off[0].op) != tt.address:
+                _check_const(checker, off, tt.address)
         ctx.elems.append(rt)
 
     nimported = len(ctx.funcs) - len(module.funcs)
@@ -173,8 +188,11 @@ def _declared_refs(module: Module) -> set[int]:
     for e in module.elems:
         for c in e.init:
             scan(c)
-        if isinstance(e.mode, Active):
-            scan(e.mode.offset)
+        mode = e.mode
+        if isinstance(mode, Active):
+            off = mode.offset
+            if len(off) != 1 or off[0].op == "ref.func":
+                scan(off)
     for ex in module.exports:
         if ex.kind == "func":
             refs.add(ex.index)
@@ -283,7 +301,13 @@ def _at(expr: Expr) -> int:
     return expr[0].offset if expr else -1
 
 
+# A lone constant instruction of the expected number type needs no checker run.
+_SIMPLE_CONST = {"i32.const": "i32", "i64.const": "i64", "f32.const": "f32", "f64.const": "f64"}
+
+
 def _check_const(checker: Checker, expr: Expr, t: Any) -> None:
+    if len(expr) == 1 and _SIMPLE_CONST.get(expr[0].op) == t:
+        return
     ctx = checker.ctx
     for ins in expr:
         op = ins.op
