@@ -42,6 +42,7 @@ from engine.syntax.ast import (
 from engine.syntax.types import (
     ExternType,
     FuncImportType,
+    GlobalType,
     RefType,
     TagType,
     ValType,
@@ -65,6 +66,10 @@ LOCALS_PER_BYTE = 8
 
 FUNCREF_NONNULL = RefType(False, "func")
 FUNCREF = RefType(True, "func")
+# Global types are immutable: the number-typed ones, by type byte 0x7c + i and mutability.
+_NUM_GLOBALTYPES = [
+    (GlobalType(t, False), GlobalType(t, True)) for t in ("f64", "f32", "i64", "i32")
+]
 
 
 class _Decoder:
@@ -142,7 +147,17 @@ class _Decoder:
         return read_memorytype(self.data, p)
 
     def global_(self, p: int) -> tuple[Global, int]:
-        gt, p = read_globaltype(self.data, p)
+        data = self.data
+        # A number-typed global initialised by a one-byte non-negative i32.const, inline.
+        t = data[p]
+        if 0x7C <= t <= 0x7F and data[p + 1] < 2 and data[p + 2] == 0x41:
+            if data[p + 3] < 0x40 and data[p + 4] == 0x0B:
+                ins = DecodedInstr()
+                ins.op = "i32.const"
+                ins.imm = small_index[data[p + 3]]
+                ins.offset = p + 2
+                return Global(_NUM_GLOBALTYPES[t - 0x7C][data[p + 1]], [ins]), p + 5
+        gt, p = read_globaltype(data, p)
         init, p = self.const(p)
         return Global(gt, init), p
 

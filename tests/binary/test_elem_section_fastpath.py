@@ -132,3 +132,22 @@ def test_element_type_mismatch_after_a_matching_segment() -> None:
     with pytest.raises(InvalidError) as err:
         validate_module(decode_module(data))
     assert "element segment's type" in err.value.message
+
+
+def test_inline_global_reader_matches_generic_reader() -> None:
+    from engine.binary.reader import read_globaltype
+
+    globals_ = [b"\x7f\x01\x41\x00\x0b", b"\x7e\x00\x41\x3f\x0b", b"\x7c\x01\x41\x05\x0b"]
+    data = HEADER + _section(6, len(globals_), b"".join(globals_))
+    m = decode_module(data)
+    p = 11
+    for g in m.globals:
+        gt, q = read_globaltype(data, p)
+        assert g.type == gt
+        assert g.init[0].op == "i32.const" and g.init[0].offset == q
+        p = q + 3
+    assert [g.init[0].imm for g in m.globals] == [(0,), (63,), (5,)]
+    assert [g.type.mutable for g in m.globals] == [True, False, True]
+    with pytest.raises(MalformedError) as err:
+        decode_module(HEADER + _section(6, 1, b"\x7f\x02\x41\x00\x0b"))
+    assert err.value.message == "malformed mutability"
