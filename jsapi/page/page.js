@@ -28,7 +28,7 @@ function keepAliveWrap(owner, name) {
 }
 
 // WebAssembly.{compile,instantiate}Streaming (WebAssembly Web API 3) over fetch, for namespaces
-// that lack them (V8 leaves them to the embedder).
+// that lack them (V8 leaves them to the embedder; the engine's namespace has its own).
 function streamingBytes(source, method) {
   return Promise.resolve(source).then((response) => {
     if (typeof Response === "undefined" || !(response instanceof Response)) {
@@ -62,25 +62,7 @@ if (typeof G.WebAssembly === "object") {
     },
   };
   for (const name of ["compileStreaming", "instantiateStreaming"]) {
-    const original = WA[name];
-    if (typeof original !== "function") {
-      define(name, overFetch[name]);
-      continue;
-    }
-    // A namespace whose streaming entry points exist but cannot read a Response (the engine's,
-    // outside a host with fetch) rejects with this TypeError: the page supplies the bytes.
-    const wrapper = {
-      [name](...args) {
-        return original.apply(this, args).catch((e) => {
-          if (e instanceof TypeError && String(e.message).includes("no Response support")) {
-            return overFetch[name](...args);
-          }
-          throw e;
-        });
-      },
-    }[name];
-    Object.defineProperty(wrapper, "length", { value: original.length });
-    define(name, wrapper);
+    if (typeof WA[name] !== "function") define(name, overFetch[name]);
   }
   for (const name of ["compile", "instantiate", "compileStreaming", "instantiateStreaming"]) {
     keepAliveWrap(WA, name);
