@@ -21,11 +21,11 @@ import math
 import re
 from typing import Any
 
+from engine.runtime.float_bits import f32_from_bits, f64_from_bits
 from engine.syntax.ast import Instr
 from engine.syntax.types import FuncType, RefType
 
 from . import codegen_ctl, codegen_mem, codegen_outline, codegen_ref
-from .float_bits import f32_from_bits, f64_from_bits
 
 _SIMPLE_NAME = re.compile(r"^-?[A-Za-z_0-9.]+$")
 MAX_EXPR = 240

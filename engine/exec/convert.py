@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 from engine.errors import Trap
-from engine.exec.float_bits import (
+from engine.runtime.float_bits import (
     demote_nan,
     f32_from_bits,
     f32_round,

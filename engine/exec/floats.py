@@ -1,6 +1,6 @@
 """Floating-point instructions of f32 and f64 (spec 4.3.3, reference interpreter fxx.ml).
 
-Values are Python floats (f32 values exactly representable, see float_bits.py).  An f32
+Values are Python floats (f32 values exactly representable, see runtime/float_bits.py).  An f32
 + - * / sqrt is computed in double and rounded once to f32: the double result is exact enough
 (53 >= 2 * 24 + 2) that this double rounding equals a single rounding.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from engine.exec.float_bits import CANONICAL_NAN, f32_round, quiet
+from engine.runtime.float_bits import CANONICAL_NAN, f32_round, quiet
 
 _copysign = math.copysign
 _floor = math.floor

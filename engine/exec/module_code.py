@@ -23,10 +23,10 @@ import weakref
 from typing import Any
 
 from engine.errors import CompileError, Frame, Trap, WasmError
+from engine.runtime.float_bits import f32_from_bits, f32_to_bits
 from engine.runtime.instances import I31, ArrayInst, FuncInst, ModuleInst, StructInst
 
 from . import rt
-from .float_bits import f32_from_bits, f32_to_bits
 from .state import state_of
 
 _TRAPPING = re.compile(r"^i(32|64)\.((div|rem)_|trunc_f)")

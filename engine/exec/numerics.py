@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.exec import convert, floats, ints
-from engine.exec.float_bits import (
+from engine.runtime.float_bits import (
     CANONICAL_NAN,
     f32_from_bits,
     f32_round,

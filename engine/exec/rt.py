@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.errors import Trap
 from engine.runtime.const import externalize, field_default, internalize
+from engine.runtime.float_bits import f32_from_bits, f64_from_bits
 from engine.runtime.instances import (
     I31,
     PAGE_SIZE,
@@ -28,8 +29,6 @@ from engine.runtime.instances import (
 )
 from engine.syntax.types import ArrayType, FieldType, RefType
 from engine.valid.match import DefType, def_subtype
-
-from .float_bits import f32_from_bits, f64_from_bits
 
 M32 = 0xFFFFFFFF
 M64 = 0xFFFFFFFFFFFFFFFF

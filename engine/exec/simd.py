@@ -27,9 +27,9 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
-from engine.exec.float_bits import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
 from engine.exec.simd_float import FLOAT_OPS
 from engine.exec.simd_int import INT_OPS, M128, ST, rep
+from engine.runtime.float_bits import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
 
 __all__ = ["VECTOR", "VEC_LOAD", "lane_get", "lane_set"]
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.exec import convert, floats
-from engine.exec.float_bits import f32_round, fma32, fma64
 from engine.exec.simd_int import M128, ST, rep, unrolled
+from engine.runtime.float_bits import f32_round, fma32, fma64
 
 _fb = int.from_bytes
 _F4 = struct.Struct("<4f")

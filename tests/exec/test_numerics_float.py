@@ -21,8 +21,8 @@ from numerics_oracle import (
     sample,
 )
 
-from engine.exec.float_bits import fma32, fma64
 from engine.exec.numerics import SCALAR
+from engine.runtime.float_bits import fma32, fma64
 
 S = SCALAR
 EXACT = {"add": Fraction.__add__, "sub": Fraction.__sub__, "mul": Fraction.__mul__}
