@@ -14,10 +14,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from jsapi.modules.resolve import ImportMap, ResolutionError, resolve_specifier
 from jsapi.modules.rewrite import ModuleSyntaxError, rewrite_cached
+from jsapi.web.services import file_under_root
 
 SourceLoader = Callable[[str], str | None]
 
@@ -34,9 +35,8 @@ def served_root(root: str | Path, origin: str = DEFAULT_ORIGIN) -> SourceLoader:
     def load(url: str) -> str | None:
         if not url.startswith(origin + "/"):
             return None
-        path = unquote(urlsplit(url).path)
-        target = (base / path.lstrip("/")).resolve()
-        if not target.is_relative_to(base) or not target.is_file():
+        target = file_under_root(base, urlsplit(url).path)
+        if target is None or not target.is_file():
             return None
         try:
             return target.read_text("utf-8")

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from jsapi.bridge import Bridge
 from jsapi.host import Realm
 from jsapi.host.engines import engine_available
 from jsapi.host.realm import ScriptTimeout
 from jsapi.page.html import ParsedPage, ScriptInfo, parse_fragment, parse_page
+from jsapi.web.services import file_under_root
 
 ORIGIN = "http://localhost"
 CLASSIC_TYPES = frozenset(
@@ -243,8 +244,8 @@ class Page:
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
             return url, None
-        target = (self.root / unquote(parts.path).lstrip("/")).resolve()
-        if not target.is_relative_to(self.root) or not target.is_file():
+        target = file_under_root(self.root, parts.path)
+        if target is None or not target.is_file():
             return url, None
         return url, target
 

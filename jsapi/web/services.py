@@ -117,11 +117,7 @@ class WebServices:
         return None
 
     def _inside_root(self, path: str) -> Path | None:
-        raw = _decode_path(path)
-        if raw is None:
-            return None
-        relative = raw.lstrip("/")
-        return _contained(self.root / relative, self.root)
+        return file_under_root(self.root, path)
 
     def _serve(self, target: Path) -> list[Any] | None:
         try:
@@ -129,6 +125,17 @@ class WebServices:
         except OSError:
             return None
         return [200, "OK", mime_type(target), body]
+
+
+def file_under_root(root: Path, url_path: str) -> Path | None:
+    """The file or folder a URL path names under ``root`` (a resolved path), as a static
+    server would map it; None when the path could name anything outside the root (``..``,
+    percent-encoded or not, NUL bytes, backslashes, symlinks that lead out). Every host
+    component that serves files (fetch, scripts, modules) maps URLs through this."""
+    raw = _decode_path(url_path)
+    if raw is None:
+        return None
+    return _contained(root / raw.lstrip("/"), root)
 
 
 def _decode_path(path: str) -> str | None:

@@ -103,6 +103,9 @@ def test_served_root_containment(tmp_path):
     assert load("http://localhost/link.js") is None
     assert load("http://other/ok.js") is None
     assert load("http://localhost/missing.js") is None
+    # The same mapping as fetch's: NUL bytes and backslashes never reach the file system.
+    assert load("http://localhost/ok.js%00.txt") is None
+    assert load("http://localhost/..%5Csecret.js") is None
 
 
 def test_import_map_in_the_page(page):
