@@ -63,12 +63,19 @@ def _results(args: argparse.Namespace, jobs: list[Any]) -> Iterator[Any]:
     pool = multiprocessing.get_context("fork").Pool(args.jobs, maxtasksperchild=8)
     try:
         pending = [pool.apply_async(_worker, (job,)) for job in jobs]
-        limit = (jobs[0][1] or 3600.0) + WORKER_GRACE
+        limit = int((jobs[0][1] or 3600.0) + WORKER_GRACE)
         for job, res in zip(jobs, pending):
-            try:
-                yield res.get(timeout=limit)
-            except multiprocessing.TimeoutError:
+            # Waited in one-second steps, counted: a jump of the machine's clock (seen on
+            # virtual machines) can cut one step short, never the whole wait.
+            for _ in range(limit):
+                if res.ready():
+                    break
+                res.wait(1.0)
+            if not res.ready():
                 yield _lost(job[0], "file time limit exceeded (worker stopped)")
+                continue
+            try:
+                yield res.get(0)
             except Exception as e:
                 yield _lost(job[0], f"worker failed: {type(e).__name__}: {e}")
     finally:
