@@ -9,7 +9,7 @@
   // Requests (JS -> Python).
   const OP_CALL = 1, OP_RESUME = 2, OP_RESUME_THROW = 3, OP_FETCH = 4, OP_RAW_CALL = 5;
   // Replies (Python -> JS).
-  const R_RET = 1, R_THROW_PY = 2, R_THROW_JS = 3, R_CALLJS = 4, R_NEED = 5, R_RET_RAW = 6;
+  const R_RET = 1, R_THROW_PY = 2, R_THROW_JS = 3, R_CALLJS = 4, R_NEED = 5, R_RET_RAW = 6, R_PARKED = 7;
   const EXT_HANDLE = 1, EXT_UNDEFINED = 2, EXT_BIGINT = 3, EXT_PYREF = 4, EXT_ATTACH = 5;
   const ATTACH_MIN = 256;
 
@@ -311,7 +311,7 @@
     i32[4] = 0;
   }
   // Writes the encoded message and the pending releases of Python objects into the mailbox.
-  function flush(op, arg) {
+  function flush(op, arg, rid = 0) {
     const base = (HEADER + pos + 7) & ~7;
     const total = attachments.length ? base + attachBytes - HEADER : pos;
     const relAt = (HEADER + total + 3) & ~3;
@@ -324,13 +324,13 @@
     for (let k = 0; k < pyReleases.length; k++) i32[(relAt >> 2) + k] = pyReleases[k];
     i32[4] = pyReleases.length >> 1;
     pyReleases.length = 0;
-    i32[0] = op; i32[1] = total; i32[2] = sab.byteLength; i32[3] = arg; i32[5] = pos;
+    i32[0] = op; i32[1] = total; i32[2] = sab.byteLength; i32[3] = arg; i32[5] = pos; i32[6] = rid;
     pos = 0;
   }
-  function send(op, arg, value) {
+  function send(op, arg, value, rid = 0) {
     pos = 0; attachments = []; attachBytes = 0;
     if (value !== NONE) put(value);
-    flush(op, arg);
+    flush(op, arg, rid);
     callback();
   }
   const NONE = Symbol("no payload");
@@ -350,42 +350,80 @@
     try { text = String(e); } catch { text = "<unprintable JS value>"; }
     return [new ByRef(e), text, exc instanceof PyObject ? exc : null];
   }
-  // Serves the reply to a request until Python returns: Python may first ask to call JS (any
-  // number of times, nested to any depth), or for a larger mailbox.
-  function loop() {
+  // Replies that completed a request whose frame was not on top (Python resumed a parked request
+  // from inside another crossing): they wait here for their frame. rid -> [ok, value]
+  const stash = new Map();
+  let nextRid = 1;
+  function newRid() {
+    const rid = nextRid;
+    nextRid = rid === 0x7fffffff ? 1 : rid + 1;
+    return rid;
+  }
+  function settle(rid) {
+    const [ok, value] = stash.get(rid);
+    stash.delete(rid);
+    if (ok) return value;
+    throw value;
+  }
+  // Serves the reply to request `rid` until Python returns: Python may first ask to call JS (any
+  // number of times, nested to any depth), or for a larger mailbox, or park the request
+  // (Bridge.park): the frame then runs the park hook until the reply arrives. rid 0 drives a
+  // resumed request until Python hands control back, and returns undefined.
+  function loop(rid) {
     for (;;) {
       applyReleases();
       const op = i32[0];
       rp = HEADER;
+      let ok = true, value;
       switch (op) {
-        case R_RET: return get();
-        case R_RET_RAW: return u8.subarray(HEADER, HEADER + i32[1]);
-        case R_THROW_PY: throw pyError(get());
-        case R_THROW_JS: throw fromHandle(i32[3]);
+        case R_RET: value = get(); break;
+        case R_RET_RAW: value = u8.subarray(HEADER, HEADER + i32[1]); break;
+        case R_THROW_PY: ok = false; value = pyError(get()); break;
+        case R_THROW_JS: ok = false; value = fromHandle(i32[3]); break;
         case R_NEED: ensureCapacity(i32[3]); send(OP_FETCH, 0, NONE); continue;
         case R_CALLJS: {
           const token = i32[3];
-          let ok = false, result;
+          let done = false, result;
           try {
             const [fn, thisArg, args] = get();
             result = Reflect_apply(fn, thisArg, args);
-            ok = true;
+            done = true;
             send(OP_RESUME, token, result);
           } catch (e) {
             pos = 0;
-            send(OP_RESUME_THROW, token, thrownInfo(ok ? new TypeError("bridge: cannot send value to Python") : e));
+            send(OP_RESUME_THROW, token, thrownInfo(done ? new TypeError("bridge: cannot send value to Python") : e));
           }
           continue;
         }
+        case R_PARKED: return waitFor(rid);
+        default: throw new TypeError("bridge: bad reply op " + op);
       }
-      throw new TypeError("bridge: bad reply op " + op);
+      const owner = i32[6];
+      if (owner === rid || owner < 0) {
+        if (ok) return value;
+        throw value;
+      }
+      stash.set(owner, [ok, op === R_RET_RAW ? value.slice() : value]);
+      return waitFor(rid);
     }
+  }
+  function waitFor(rid) {
+    if (rid === 0 || stash.has(rid)) return rid === 0 ? undefined : settle(rid);
+    if (internal.parkHook === null) throw new TypeError("bridge: a request was parked and nothing can resume it");
+    internal.parkHook(() => stash.has(rid));
+    return settle(rid);
+  }
+  // Resumes a parked request (Bridge.park) with `value`, from whatever frame is on top.
+  function resume(token, value) {
+    send(OP_RESUME, token, value);
+    return loop(0);
   }
 
   const services = Object.create(null);
   function call(id, args) {
-    send(OP_CALL, id, args);
-    return loop();
+    const rid = newRid();
+    send(OP_CALL, id, args, rid);
+    return loop(rid);
   }
   // Hot path: the request is the raw bytes of `payload` (a Uint8Array) and the reply is a
   // Uint8Array view of the mailbox, valid until the next crossing.
@@ -394,9 +432,10 @@
     room(payload.length);
     scratch.set(payload, 0);
     pos = payload.length;
-    flush(OP_RAW_CALL, id);
+    const rid = newRid();
+    flush(OP_RAW_CALL, id, rid);
     callback();
-    return loop();
+    return loop(rid);
   }
 
   const internal = {
@@ -404,6 +443,9 @@
       services[name] = raw ? (payload) => callRaw(id, payload) : (...args) => call(id, args);
     },
     services,
+    resume,
+    // Set by a host that parks requests: runs other work until done() is true.
+    parkHook: null,
     load(source) { return (0, eval)("(function (bridge) {\n" + source + "\n})")(internal); },
     byRef(v) { return new ByRef(v); },
     isPyObject(v) { return v instanceof PyObject; },

@@ -32,9 +32,11 @@ from jsapi.bridge.errors import BridgeError, BridgeTimeout, JSError, ThrowJS
 from jsapi.bridge.values import UNDEFINED, Codec, HandleTable, JSHandle, PyTable
 
 HEADER = 32
-_HDR = struct.Struct("<6i")
+# op, payload length, capacity, argument, releases, message length, request id (JS numbers each
+# request; a reply names the request it completes, -1: whichever request is waiting on top).
+_HDR = struct.Struct("<7i")
 OP_CALL, OP_RESUME, OP_RESUME_THROW, OP_FETCH, OP_RAW_CALL = 1, 2, 3, 4, 5
-R_RET, R_THROW_PY, R_THROW_JS, R_CALLJS, R_NEED, R_RET_RAW = 1, 2, 3, 4, 5, 6
+R_RET, R_THROW_PY, R_THROW_JS, R_CALLJS, R_NEED, R_RET_RAW, R_PARKED = 1, 2, 3, 4, 5, 6, 7
 _MAX_RELEASES = 4096
 # A growable SharedArrayBuffer reserves its maximum up front, out of a process-wide V8 budget of
 # about 1 TiB (docs/bridge.md), so one message is at most 256 MiB (a larger one throws a
@@ -49,6 +51,7 @@ def _align(n: int, a: int) -> int:
 
 class _Request(greenlet):  # type: ignore[misc]
     bridge: Bridge | None = None
+    rid = -1
 
 
 class Bridge:
@@ -78,7 +81,7 @@ class Bridge:
         self._services: dict[int, tuple[str, Callable[..., Any], bool]] = {}
         self._suspended: dict[int, greenlet] = {}
         self._next_token = 1
-        self._pending: tuple[int, int, bytes] | None = None
+        self._pending: tuple[int, int, bytes, int] | None = None
         self._closed = False
         # Serialises top-level calls of different threads (they share the top mailbox). Never
         # taken on the V8 thread, so holding it while V8 works cannot deadlock.
@@ -149,7 +152,7 @@ class Bridge:
         for hid, count in rel:
             struct.pack_into("<ii", mv, at, hid, count)
             at += 8
-        _HDR.pack_into(mv, 0, 0, n, len(mv), 0, len(rel), n)
+        _HDR.pack_into(mv, 0, 0, n, len(mv), 0, len(rel), n, 0)
 
     def _refresh_top(self) -> memoryview:
         cap = struct.unpack_from("<i", self._top_mv, 8)[0]
@@ -215,7 +218,7 @@ class Bridge:
 
     def _read_top_reply(self) -> Any:
         mv = self._refresh_top()
-        op, _total, _cap, _arg, nrel, msglen = _HDR.unpack_from(mv, 0)
+        op, _total, _cap, _arg, nrel, msglen, _rid = _HDR.unpack_from(mv, 0)
         self._apply_py_releases(mv, nrel)
         value = self._top_codec.unpack(mv[HEADER : HEADER + msglen], _align(HEADER + msglen, 8))
         if op == R_THROW_JS:
@@ -269,6 +272,31 @@ class Bridge:
             raise value
         return value
 
+    def park_token(self) -> int:
+        """A token for ``park``: give it to the JS code that will resume the request."""
+        token = self._next_token
+        self._next_token += 1
+        return token
+
+    def park(self, token: int) -> Any:
+        """Suspends the request being served until JS calls ``bridge.resume(token, value)``,
+        and returns that value.
+
+        The JS frame that made the request stays on the stack and runs the host's park hook
+        (``bridge.parkHook``, e.g. a scheduler running other agents) until its reply is ready.
+        The request may be resumed from inside any later crossing, so suspended requests are
+        resumed in any order, not only last-in first-out as the JS frames return; a reply that
+        completes a request whose frame is not on top waits on the JS side for that frame."""
+        cur = getcurrent()
+        if not (isinstance(cur, _Request) and cur.bridge is self):
+            raise BridgeError("park() outside of a served request")
+        self._suspended[token] = cur
+        self._reply(R_PARKED, token, b"")
+        kind, value = cur.parent.switch()
+        if kind == "err":
+            raise value
+        return value
+
     def _refresh(self) -> memoryview:
         cap = struct.unpack_from("<i", self._mv, 8)[0]
         if cap > len(self._mv):
@@ -276,7 +304,9 @@ class Bridge:
             self.codec.mailbox = self._mv
         return self._mv
 
-    def _write(self, op: int, arg: int, payload: bytes | memoryview, msglen: int = -1) -> None:
+    def _write(
+        self, op: int, arg: int, payload: bytes | memoryview, msglen: int = -1, rid: int = -1
+    ) -> None:
         mv = self._mv
         n = len(payload)
         mv[HEADER : HEADER + n] = payload
@@ -287,18 +317,22 @@ class Bridge:
             struct.pack_into("<ii", mv, at, hid, count)
             at += 8
         cap = struct.unpack_from("<i", mv, 8)[0]
-        _HDR.pack_into(mv, 0, op, n, cap, arg, len(rel), n if msglen < 0 else msglen)
+        _HDR.pack_into(mv, 0, op, n, cap, arg, len(rel), n if msglen < 0 else msglen, rid)
 
-    def _reply(self, op: int, arg: int, payload: bytes | memoryview) -> None:
+    def _reply(
+        self, op: int, arg: int, payload: bytes | memoryview, rid: int | None = None
+    ) -> None:
+        if rid is None:
+            rid = getattr(getcurrent(), "rid", -1)
         mv = self._refresh()
         rel = min(len(self.handles.pending), _MAX_RELEASES)
         need = _align(HEADER + len(payload), 4) + 8 * rel
         if need > len(mv):
-            self._pending = (op, arg, bytes(payload))
+            self._pending = (op, arg, bytes(payload), rid)
             cap = struct.unpack_from("<i", mv, 8)[0]
-            _HDR.pack_into(mv, 0, R_NEED, 0, cap, need, 0, 0)
+            _HDR.pack_into(mv, 0, R_NEED, 0, cap, need, 0, 0, -1)
             return
-        self._write(op, arg, payload)
+        self._write(op, arg, payload, rid=rid)
 
     def _apply_py_releases(self, mv: memoryview, nrel: int) -> None:
         if not nrel:
@@ -314,11 +348,12 @@ class Bridge:
         """The raw callback, on the V8 thread, while JS waits. Nothing may escape."""
         try:
             mv = self._refresh()
-            op, total, _cap, arg, nrel, msglen = _HDR.unpack_from(mv, 0)
+            op, total, _cap, arg, nrel, msglen, rid = _HDR.unpack_from(mv, 0)
             self._apply_py_releases(mv, nrel)
             if op in (OP_CALL, OP_RAW_CALL):
                 g = _Request(self._run, parent=getcurrent())
                 g.bridge = self
+                g.rid = rid
                 g.switch(op, arg, total, msglen)
             elif op in (OP_RESUME, OP_RESUME_THROW):
                 g = self._suspended.pop(arg)
@@ -377,7 +412,7 @@ class Bridge:
             self._reply(R_THROW_PY, 0, self.codec.pack(info))
         except BaseException as inner:  # noqa: BLE001
             fallback = self.codec.pack(["Error", f"{type(inner).__name__}: {inner}", None])
-            self._write(R_THROW_PY, 0, fallback)
+            self._write(R_THROW_PY, 0, fallback, rid=getattr(getcurrent(), "rid", -1))
 
     # ---- introspection for tests and the bench --------------------------------------------------
 
