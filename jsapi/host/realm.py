@@ -8,8 +8,8 @@ Python starts it once and waits for its completion promise.
 
 from __future__ import annotations
 
+import asyncio
 import json
-import time
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from py_mini_racer import MiniRacer
 from py_mini_racer._exc import JSEvalException, JSTimeoutException
 
+from jsapi.host.clock import Deadline
 from jsapi.host.engines import install_engine as install_namespace
 
 if TYPE_CHECKING:
@@ -169,14 +170,13 @@ class Realm:
         opts = json.dumps(options)
         if on_deadline is not None:
             opts = f"Object.assign({opts}, {{onDeadline: {on_deadline}}})"
-        start = time.monotonic()
+        wait = Deadline(None if timeout is None else timeout + grace + backstop)
         promise = self.eval(f"__jsapiHost.loop.run({opts})")
-        wait = None if timeout is None else timeout + grace + backstop
         try:
-            reason = promise.get(timeout=wait)  # type: ignore[union-attr]
+            reason = settle(promise, wait)
         except JSTimeoutException:
-            return LoopOutcome("hung", time.monotonic() - start)
-        return LoopOutcome(str(reason), time.monotonic() - start)
+            return LoopOutcome("hung", wait.elapsed())
+        return LoopOutcome(str(reason), wait.elapsed())
 
     def drain_console(self) -> list[ConsoleMessage]:
         raw = self.eval("__jsapiHost.console.drain()")
@@ -193,6 +193,30 @@ class Realm:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def settle(promise: Any, deadline: Deadline) -> object:
+    """The promise's value, waited for until the deadline (JSTimeoutException after it).
+
+    One wait is attached to the promise and polled in short steps on the jump-proof clock:
+    `promise.get(timeout=...)` measures on the system clock, which can leap and end the wait
+    early, and asking again would block for as long as a script that never yields runs.
+    """
+    loop = getattr(getattr(promise, "_ctx", None), "event_loop", None)
+    if loop is None:
+        return promise.get(timeout=None if deadline.seconds is None else deadline.left())
+
+    async def settled() -> object:
+        return await promise
+
+    future = asyncio.run_coroutine_threadsafe(settled(), loop)
+    while True:
+        try:
+            return future.result(timeout=deadline.step())
+        except TimeoutError:
+            if deadline.expired():
+                future.cancel()
+                raise JSTimeoutException from None
 
 
 def _with_source_url(source: str, filename: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from jsapi.bridge import Bridge
 from jsapi.host import Realm
+from jsapi.host.clock import Deadline
 from jsapi.host.engines import engine_available
 from jsapi.host.realm import ScriptTimeout
 from jsapi.page.html import ParsedPage, ScriptInfo, parse_fragment, parse_page
@@ -118,7 +118,8 @@ class Page:
         self.console: list[ConsoleEntry] = []
         self.errors: list[PageError] = []
         self.result: PageResult | None = None
-        self._start = time.monotonic()
+        # Counted on the jump-proof clock: a leap of the machine's clock must not end the page.
+        self._limit = Deadline(timeout)
         self.parsed: ParsedPage = parse_page(markup)
         self.bridge = Bridge()
         self.workers: Any = None  # jsapi.workers.WorkerHub when the page has workers
@@ -229,7 +230,7 @@ class Page:
         }
 
     def _on_console(self, level: str, text: str) -> None:
-        entry = ConsoleEntry(level, text, round((time.monotonic() - self._start) * 1000, 3))
+        entry = ConsoleEntry(level, text, round(self._limit.elapsed() * 1000, 3))
         self.console.append(entry)
         if self.echo is not None:
             self.echo(level, text)
@@ -237,7 +238,7 @@ class Page:
     # ---- running --------------------------------------------------------------------------
 
     def _remaining(self) -> float:
-        return max(self.timeout - (time.monotonic() - self._start), 0.0)
+        return self._limit.left()
 
     def _resolve(self, src: str) -> tuple[str, Path | None]:
         url = urljoin(self.url, src)
@@ -312,7 +313,7 @@ class Page:
             reason = self._load()
         except ScriptTimeout:
             reason = "hung"  # a classic script never returned; V8 terminated it
-        load_ms = (time.monotonic() - self._start) * 1000
+        load_ms = self._limit.elapsed() * 1000
         if reason not in ("hung", "deadline"):
             reason = self._loop()
         self.realm.drain_console()
@@ -342,7 +343,7 @@ class Page:
             errors=list(self.errors),
             timing={
                 "load_ms": round(load_ms, 3),
-                "total_ms": round((time.monotonic() - self._start) * 1000, 3),
+                "total_ms": round(self._limit.elapsed() * 1000, 3),
             },
         )
         return self.result

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from jsapi.bridge import Bridge
 from jsapi.host import Realm
+from jsapi.host.clock import Deadline
 
 HERE = Path(__file__).parent
 # How long an idle event loop blocks in Python waiting for a message (ms).
@@ -158,9 +158,11 @@ class IsolatedHub:
     def close(self, timeout: float = 2.0) -> None:
         for wid in list(self.workers):
             self.terminate(wid)
-        deadline = time.monotonic() + timeout
+        # A join cut short by a jump of the machine's clock joins again (jsapi.host.clock).
+        deadline = Deadline(timeout)
         for worker in self.workers.values():
-            worker.thread.join(max(deadline - time.monotonic(), 0.0))
+            while worker.thread.is_alive() and not deadline.expired():
+                worker.thread.join(deadline.step())
 
 
 def _js(text: str) -> str:

@@ -7,10 +7,10 @@ The scripts run in the order wptserve's generated wrappers load them: the shell 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from jsapi.host import Realm
+from jsapi.host.clock import Deadline
 from jsapi.host.realm import load_js
 from jsapi.wpt.discovery import RootError, TestJob, WptRoot
 from jsapi.wpt.results import HARNESS_STATUS, SUBTEST_STATUS, SubtestResult, TestResult
@@ -43,21 +43,22 @@ def default_title(url: str) -> str:
 
 def run_job(job: TestJob, root: WptRoot, *, engine: str, timeout: float) -> tuple[TestResult, bool]:
     """Runs the job; the flag is False when V8 never answered and the process must not be reused."""
-    start = time.monotonic()
+    # Counted on the jump-proof clock: a leap of the machine's clock must not eat the timeout.
+    limit = Deadline(timeout)
     if job.scope == "dedicatedworker":
         result = _run_in_worker(job, root, engine, timeout)
-        result.duration_ms = int((time.monotonic() - start) * 1000)
+        result.duration_ms = int(limit.elapsed() * 1000)
         return result, True
     realm = Realm(engine)
-    result, healthy = _run_in(realm, job, root, timeout, start)
-    result.duration_ms = int((time.monotonic() - start) * 1000)
+    result, healthy = _run_in(realm, job, root, timeout, limit)
+    result.duration_ms = int(limit.elapsed() * 1000)
     if healthy:
         realm.close()
     return result, healthy
 
 
 def _run_in(
-    realm: Realm, job: TestJob, root: WptRoot, timeout: float, start: float
+    realm: Realm, job: TestJob, root: WptRoot, timeout: float, limit: Deadline
 ) -> tuple[TestResult, bool]:
     title = job.title if job.title is not None else default_title(job.url)
     realm.eval(
@@ -86,9 +87,8 @@ def _run_in(
     realm.eval("__wptLoad.allLoaded()")
 
     # The timeout runs from the start of the test, as the harness's timer does in a page.
-    elapsed = time.monotonic() - start
     outcome = realm.run_loop(
-        max(timeout - elapsed, 0.0),
+        limit.left(),
         on_deadline="() => __wptReport.onDeadline()",
         grace=GRACE,
         backstop=max(hard_limit(timeout) - timeout - GRACE, 1.0),

@@ -15,11 +15,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from jsapi.host.clock import Deadline
 from jsapi.wpt.discovery import TestJob, WptRoot
 from jsapi.wpt.execute import hard_limit, job_timeout
 from jsapi.wpt.results import TestResult
@@ -57,8 +57,11 @@ class _Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def ask(self, request: dict[str, object], deadline: float) -> bytes | None | str:
-        """The answer line; None at EOF (the worker died); "timeout" past the deadline."""
+    def ask(self, request: dict[str, object], deadline: Deadline) -> bytes | None | str:
+        """The answer line; None at EOF (the worker died); "timeout" past the deadline.
+
+        The deadline counts real waiting (jsapi.host.clock): a select cut short by a jump of
+        the machine's clock just waits again."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
         try:
             self.proc.stdin.write((json.dumps(request) + "\n").encode())
@@ -69,10 +72,9 @@ class _Worker:
         with selectors.DefaultSelector() as sel:
             sel.register(fd, selectors.EVENT_READ)
             while b"\n" not in self.buffer:
-                left = deadline - time.monotonic()
-                if left <= 0:
+                if deadline.expired():
                     return "timeout"
-                if not sel.select(left):
+                if not sel.select(deadline.step()):
                     continue
                 chunk = os.read(fd, 1 << 16)
                 if not chunk:
@@ -154,11 +156,11 @@ def _run_one(worker: _Worker, job: TestJob, config: RunConfig) -> tuple[TestResu
         "engine": config.engine,
         "timeout": timeout,
     }
-    start = time.monotonic()
     allowance = REUSE_ALLOWANCE if worker.jobs_done else STARTUP_ALLOWANCE
     worker.jobs_done += 1
-    answer = worker.ask(request, start + hard_limit(timeout) + allowance)
-    elapsed = int((time.monotonic() - start) * 1000)
+    deadline = Deadline(hard_limit(timeout) + allowance)
+    answer = worker.ask(request, deadline)
+    elapsed = int(deadline.elapsed() * 1000)
     if answer == "timeout":
         message = f"no answer within {hard_limit(timeout):g} s; the test was stopped"
         return TestResult(job.test_id, "TIMEOUT", message, duration_ms=elapsed), False
