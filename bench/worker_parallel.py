@@ -43,7 +43,7 @@ from jsapi.page import Page  # noqa: E402
 MODES = ("isolated", "shared")
 KERNELS = ("js", "wasm")
 # Iterations per worker: about a second each on an idle core (V8 JIT; the Python engine).
-FULL_ITERS = {"js": 400_000_000, "wasm": 600_000}
+FULL_ITERS = {"js": 600_000_000, "wasm": 4_000_000}
 QUICK_ITERS = {"js": 2_000_000, "wasm": 5_000}
 
 KERNEL_WAT = """
