@@ -19,7 +19,7 @@ import threading
 import time
 
 TICK = 0.1
-MAX_STEP = 1.0
+MAX_STEP = 0.5
 
 
 def source() -> float:
@@ -51,9 +51,8 @@ _ticker_lock = threading.Lock()
 
 
 def _tick() -> None:
-    clock = _clock
-    while clock is _clock:
-        clock.now()
+    while True:
+        _clock.now()
         time.sleep(TICK)
 
 
