@@ -353,6 +353,9 @@
   // Replies that completed a request whose frame was not on top (Python resumed a parked request
   // from inside another crossing): they wait here for their frame. rid -> [ok, value]
   const stash = new Map();
+  // Requests whose frame was unwound (by an exception) while they were parked: their late replies
+  // are dropped.
+  const abandoned = new Set();
   let nextRid = 1;
   function newRid() {
     const rid = nextRid;
@@ -403,14 +406,19 @@
         if (ok) return value;
         throw value;
       }
-      stash.set(owner, [ok, op === R_RET_RAW ? value.slice() : value]);
+      if (!abandoned.delete(owner)) stash.set(owner, [ok, op === R_RET_RAW ? value.slice() : value]);
       return waitFor(rid);
     }
   }
   function waitFor(rid) {
     if (rid === 0 || stash.has(rid)) return rid === 0 ? undefined : settle(rid);
     if (internal.parkHook === null) throw new TypeError("bridge: a request was parked and nothing can resume it");
-    internal.parkHook(() => stash.has(rid));
+    try {
+      internal.parkHook(() => stash.has(rid));
+    } catch (e) {
+      if (!stash.delete(rid)) abandoned.add(rid);
+      throw e;
+    }
     return settle(rid);
   }
   // Resumes a parked request (Bridge.park) with `value`, from whatever frame is on top.

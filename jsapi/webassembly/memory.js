@@ -16,6 +16,15 @@ const nativeToResizable = W.native.Memory.prototype.toResizableBuffer;
 
 // Called by Python (bridge.call_js) from inside a service, e.g. when wasm executes memory.grow.
 W.nativeGrow = (native, delta) => R.apply(nativeGrow, native, [delta]);
+W.nativeBufferOf = (native) => R.apply(nativeBuffer, native, []);
+
+// The shared memory each SharedArrayBuffer handed out belongs to: Atomics.wait on the buffer and
+// memory.atomic.wait in wasm share one waiter list per location (jsapi/workers/scheduler.js).
+const owners = (bridge.bufferOwners = bridge.bufferOwners || new R.WeakMap());
+function bufferOf(native, buf) {
+  if (buf instanceof R.SharedArrayBuffer) owners.set(buf, native);
+  return buf;
+}
 
 W.readDictionary = (d, what) => {
   if (d === undefined || d === null) return {};
@@ -84,18 +93,23 @@ W.installMemory = (ns) => {
       }),
       toFixedLengthBuffer: W.method("toFixedLengthBuffer", function toFixedLengthBuffer() {
         const s = slots(this, "toFixedLengthBuffer");
-        if (nativeToFixed === undefined) return R.apply(nativeBuffer, s.native, []);
-        return R.apply(nativeToFixed, s.native, []);
+        if (nativeToFixed === undefined) return bufferOf(s.native, R.apply(nativeBuffer, s.native, []));
+        return bufferOf(s.native, R.apply(nativeToFixed, s.native, []));
       }),
       toResizableBuffer: W.method("toResizableBuffer", function toResizableBuffer() {
         const s = slots(this, "toResizableBuffer");
         if (s.maximum === null) throw new R.TypeError("WebAssembly.Memory.toResizableBuffer(): memory has no maximum");
         if (nativeToResizable === undefined) throw new R.TypeError("toResizableBuffer is not supported");
-        return R.apply(nativeToResizable, s.native, []);
+        return bufferOf(s.native, R.apply(nativeToResizable, s.native, []));
       }),
     },
     attributes: {
-      buffer: { get: W.getter("buffer", function () { return R.apply(nativeBuffer, slots(this, "buffer").native, []); }) },
+      buffer: {
+        get: W.getter("buffer", function () {
+          const s = slots(this, "buffer");
+          return bufferOf(s.native, R.apply(nativeBuffer, s.native, []));
+        }),
+      },
     },
   });
 };

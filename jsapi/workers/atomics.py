@@ -1,10 +1,13 @@
 """Wasm `memory.atomic.wait32/64` and `notify` of this project's engine, on the shared-mode
-scheduler: a wasm wait in a worker blocks that agent the way `Atomics.wait` does (its frames stay
-on the stack while the other agents run), and a wasm notify wakes it.
+scheduler.
 
-The engine calls the store's hooks (engine/runtime/store.py); the hook compares the value
-itself (threads proposal, memory.atomic.wait: "not-equal" before any blocking), then hands the
-blocking to `W.wasmWait(key, ms)` / `W.wasmNotify(key, count)` in scheduler.js.
+The engine calls the store's hooks (engine/runtime/store.py); the wait hook compares the value
+itself (threads proposal, memory.atomic.wait: "not-equal" before any blocking), queues the waiter
+on the scheduler's waiter list (`W.wasmPark`, the list `Atomics.wait` uses too) and parks the
+bridge request the wasm code runs in (`Bridge.park`): the waiting agent's Python frames are set
+aside until the scheduler resumes them, from whatever JS frame is then on top, with "ok" or
+"timed-out". So workers waiting in wasm are resumed in the order they are notified, not in the
+order their JS frames happen to be stacked.
 """
 
 from __future__ import annotations
@@ -16,40 +19,60 @@ from jsapi.bridge import Bridge
 
 _FOREVER = 1 << 63  # an i64 timeout at or above this is negative: no time limit
 OK, NOT_EQUAL, TIMED_OUT = 0, 1, 2
+_TERMINATED = -2
+
+
+class AgentTerminated(Exception):
+    """Unwinds the wasm frames of a worker that was terminated while it waited."""
 
 
 class WasmAtomics:
     """The wait/notify hooks of one engine store, bound to one page's worker scheduler."""
 
-    def __init__(self, bridge: Bridge, store: Any) -> None:
+    def __init__(self, bridge: Bridge, store: Any, services: Any) -> None:
         self.bridge = bridge
         self.store = store
-        self._wait = bridge.handle("__jsapiHost.workers.wasmWait")
+        self.services = services
+        self._park = bridge.handle("__jsapiHost.workers.wasmPark")
         self._notify = bridge.handle("__jsapiHost.workers.wasmNotify")
         self._previous = (store.wait_hook, store.notify_hook)
         store.wait_hook = self.wait
         store.notify_hook = self.notify
 
-    @staticmethod
-    def key(mem: Any, ea: int) -> str:
-        # Every agent shares the page's isolate and store: one MemoryInst per shared memory.
-        return f"memory {id(mem):x} @ {ea}"
+    def _native(self, mem: Any) -> Any:
+        # Every agent shares the page's isolate and store: one native memory per shared memory.
+        view, _kind = self.services.native_memory(mem)
+        return view.owner
 
     def wait(self, mem: Any, ea: int, expected: int, timeout: int, is64: bool) -> int:
         n = 8 if is64 else 4
         if int.from_bytes(mem.data[ea : ea + n], "little") != expected:
             return NOT_EQUAL
         ms = -1.0 if timeout >= _FOREVER else timeout / 1e6
-        result = int(self.bridge.call_js(self._wait, self.key(mem, ea), ms))
-        if result >= 0:
-            return OK if result == 0 else TIMED_OUT
+        token = self.bridge.park_token()
+        what = f"memory.atomic.wait{n * 8}(address {ea}, expected {expected})"
+        if int(self.bridge.call_js(self._park, self._native(mem), ea, ms, token, what)) == 0:
+            outcome = self._park_request(token)
+            if outcome == _TERMINATED:
+                raise AgentTerminated("the worker was terminated")
+            return OK if outcome == 0 else TIMED_OUT
         # The page's main thread cannot block (HTML: [[CanBlock]] is false for a window).
         if timeout >= _FOREVER:
             raise Trap("wait would block forever")
         return TIMED_OUT
 
+    def _park_request(self, token: int) -> int:
+        # store.depth counts the wasm frames of the code running now. While this agent is set
+        # aside, other agents enter wasm on stacks of their own, from depth 0.
+        depth = self.store.depth
+        self.store.depth = 0
+        try:
+            return int(self.bridge.park(token))
+        finally:
+            self.store.depth = depth
+
     def notify(self, mem: Any, ea: int, count: int) -> int:
-        return int(self.bridge.call_js(self._notify, self.key(mem, ea), count))
+        return int(self.bridge.call_js(self._notify, self._native(mem), ea, count))
 
     def close(self) -> None:
         if self.store.wait_hook == self.wait:
@@ -65,4 +88,4 @@ def connect_wasm_atomics(bridge: Bridge, namespace: Any) -> WasmAtomics | None:
     store = getattr(services, "store", None)
     if store is None:
         return None
-    return WasmAtomics(bridge, store)
+    return WasmAtomics(bridge, store, services)

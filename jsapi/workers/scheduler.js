@@ -6,9 +6,10 @@
 //
 // One thread cannot suspend JS frames, so a worker blocked in Atomics.wait keeps its frames on
 // the stack and runs the other agents' tasks nested above them until it is notified or times
-// out. An agent that is on the stack cannot run again until the agents above it return: when
-// the innermost waiter has nothing left to run and no timeout, the run stops with a deadlock
-// report (each agent and the JS stack where it waits) instead of hanging.
+// out; a worker waiting in wasm sets its Python frames aside instead (see "blocking"). An agent
+// whose JS frames are buried cannot run again until the agents above it return: when nothing
+// can make progress, the run stops with a deadlock report (each agent and the JS stack where it
+// waits) instead of hanging.
 "use strict";
 const web = bridge.web;
 const G = web.global;
@@ -46,7 +47,7 @@ let current = null;
 let pumpPosted = false;
 let deadlocked = null; // the report, once the run deadlocked
 const trace = []; // (agent id) of every task run, for replay checks
-const waiters = []; // Atomics.wait records of blocked agents
+const waiters = []; // the waiter list of every location (see "blocking")
 
 function makeAgent(kind, name, url, parent) {
   const agent = {
@@ -243,6 +244,10 @@ W.terminate = function terminate(agent) {
   if (agent.state === "terminated") return;
   W.close(agent);
   agent.state = "terminated";
+  // Its waiters leave the waiter lists (a notify no longer counts them); a request of it parked
+  // in wasm is resumed with "terminated", which unwinds its Python frames.
+  for (const w of waiters.filter((w) => w.agent === agent)) removeWaiter(w);
+  if (parked.some((w) => w.agent === agent)) loop.postTask(unwindTerminated, []);
   for (const child of agents.values()) {
     if (child.parent === agent) terminate(child);
   }
@@ -250,48 +255,140 @@ W.terminate = function terminate(agent) {
 };
 
 // ---- blocking ------------------------------------------------------------------------------------
+// One waiter list for the cluster (ECMA-262 WaiterList, threads proposal for wasm): Atomics.wait
+// and memory.atomic.wait on the same location queue together and either notify wakes both, FIFO.
+// A location is (key, byte index); the key of a shared WebAssembly.Memory's buffer is the memory
+// (its buffer object changes on grow), any other buffer is its own key.
+//
+// A JS waiter keeps its frames on the stack and runs the other agents' tasks nested above them.
+// A wasm waiter is a parked bridge request (Bridge.park): its Python frames are set aside and it
+// is resumed from whatever frame is on top once notified, so agents waiting in wasm pass any
+// number of barriers in any order; only their return to JS waits for the frames above.
+const owners = (bridge.bufferOwners = bridge.bufferOwners || new WeakMap());
+const keyOf = (buffer) => owners.get(buffer) || buffer;
+
 function sleep(ms) {
   nativeWait(sleepCell, 0, 0, Math.max(ms, 0));
 }
 
-// Blocks `agent` until waiter.woken or the timeout (ms, may be Infinity), running the other
-// agents' tasks meanwhile. Returns "ok" or "timed-out".
+// Resumes the oldest wasm waiter that was notified or whose time ran out. True if it did.
+function resumeParked(now) {
+  for (const w of parked) {
+    if (!w.woken && now < w.deadline && w.agent.state !== "terminated") continue;
+    parked.splice(parked.indexOf(w), 1);
+    if (!w.woken) removeWaiter(w);
+    if (w.agent.blocked !== null && w.agent.blocked.waiter === w) w.agent.blocked = null;
+    const outcome = w.agent.state === "terminated" ? -2 : w.woken ? 0 : 2;
+    runAs(w.agent, () => bridge.resume(w.token, outcome));
+    return true;
+  }
+  return false;
+}
+
+// Resumes the parked requests of terminated agents (their frames have unwound by now).
+function unwindTerminated() {
+  for (const w of parked.filter((w) => w.agent.state === "terminated")) {
+    parked.splice(parked.indexOf(w), 1);
+    runAs(w.agent, () => bridge.resume(w.token, -2));
+  }
+}
+
+function parkedDeadline() {
+  let d = Infinity;
+  for (const w of parked) if (w.deadline < d) d = w.deadline;
+  return d;
+}
+
+// Runs other work until done() returns a value other than undefined, or the deadline passes
+// ("timed-out"): due timers, notified wasm waiters, other agents' tasks; sleeps while only time
+// can help; declares a deadlock when nothing can.
+function waitLoop(done, deadline, innermost) {
+  for (;;) {
+    if (deadlocked !== null) throw DEADLOCK;
+    const r = done();
+    if (r !== undefined) return r;
+    const now = loop.now();
+    if (now >= deadline) return "timed-out";
+    if (moveDueTimers()) continue;
+    if (resumeParked(now)) continue;
+    const next = choose(runnable());
+    if (next !== null) {
+      runOne(next);
+      continue;
+    }
+    const nextTimer = timers.length > 0 ? timers[0].due : Infinity;
+    const until = Math.min(deadline, nextTimer, parkedDeadline());
+    if (until !== Infinity) {
+      sleep(Math.min(until - now, 50));
+      continue;
+    }
+    declareDeadlock(innermost);
+    throw DEADLOCK;
+  }
+}
+
+// Blocks `agent` until waiter.woken or the timeout (ms, may be Infinity). Returns "ok" or
+// "timed-out".
 function block(agent, waiter, timeout, what) {
-  const deadline = loop.now() + timeout;
   agent.depth++;
   agent.blocked = { what, stack: new Error().stack, waiter };
   const previous = current;
   try {
-    for (;;) {
-      if (deadlocked !== null) throw DEADLOCK;
-      if (agent.state === "terminated") throw TERMINATED;
-      if (waiter.woken) return "ok";
-      const now = loop.now();
-      if (now >= deadline) return "timed-out";
-      if (moveDueTimers()) continue;
-      const next = choose(runnable());
-      if (next !== null) {
-        runOne(next);
-        continue;
-      }
-      const nextTimer = timers.length > 0 ? timers[0].due : Infinity;
-      const until = Math.min(deadline, nextTimer);
-      if (until !== Infinity) {
-        sleep(Math.min(until - now, 50));
-        continue;
-      }
-      declareDeadlock(agent);
-      throw DEADLOCK;
-    }
+    return waitLoop(
+      () => {
+        if (agent.state === "terminated") throw TERMINATED;
+        return waiter.woken ? "ok" : undefined;
+      },
+      loop.now() + timeout,
+      agent,
+    );
   } finally {
     current = previous;
     agent.blocked = null;
     agent.depth--;
-    const i = waiters.indexOf(waiter);
-    if (i >= 0) waiters.splice(i, 1);
+    removeWaiter(waiter);
   }
 }
 W.block = block;
+
+// A frame whose bridge request is parked (its agent waits in wasm) waits here for its reply.
+bridge.parkHook = function parkHook(replied) {
+  const agent = current;
+  const previous = current;
+  try {
+    waitLoop(
+      () => {
+        if (agent.state === "terminated") throw TERMINATED;
+        return replied() ? true : undefined;
+      },
+      Infinity,
+      agent,
+    );
+  } finally {
+    current = previous;
+  }
+};
+
+function removeWaiter(w) {
+  const i = waiters.indexOf(w);
+  if (i >= 0) waiters.splice(i, 1);
+}
+
+// Wakes up to `count` waiters on the location, oldest first; returns how many.
+function wake(key, byteIndex, count) {
+  let n = 0;
+  for (let i = 0; i < waiters.length && n < count; ) {
+    const w = waiters[i];
+    if (w.key === key && w.byteIndex === byteIndex) {
+      w.woken = true;
+      waiters.splice(i, 1);
+      n++;
+    } else {
+      i++;
+    }
+  }
+  return n;
+}
 
 function cleanStack(stack) {
   const lines = String(stack).split("\n").slice(1);
@@ -345,7 +442,7 @@ W.atomicsWait = function atomicsWait(agent, ta, index, value, timeout) {
   let t = timeout === undefined ? Infinity : Number(timeout);
   if (Number.isNaN(t)) t = Infinity;
   if (t <= 0) return "timed-out";
-  const waiter = { agent, buffer: ta.buffer, byteIndex: byteIndexOf(ta, index), woken: false };
+  const waiter = { agent, key: keyOf(ta.buffer), byteIndex: byteIndexOf(ta, index), woken: false };
   waiters.push(waiter);
   const where = `Atomics.wait(${Object.prototype.toString.call(ta).slice(8, -1)}, ${Number(index)}, ${value})`;
   return block(agent, waiter, t, `blocked in ${where}`);
@@ -356,47 +453,32 @@ W.atomicsNotify = function atomicsNotify(ta, index, count) {
   nativeNotify(ta, index, 0);
   let c = count === undefined ? Infinity : Math.trunc(Number(count));
   if (Number.isNaN(c) || c < 0) c = 0;
-  const byteIndex = byteIndexOf(ta, index);
-  let woken = 0;
-  for (const w of waiters) {
-    if (woken >= c) break;
-    if (!w.woken && w.buffer === ta.buffer && w.byteIndex === byteIndex) {
-      w.woken = true;
-      woken++;
-    }
-  }
+  let woken = wake(keyOf(ta.buffer), byteIndexOf(ta, index), c);
   if (woken < c) woken += nativeNotify(ta, index, c === Infinity ? undefined : c - woken);
   return woken;
 };
 
-// Wasm memory.atomic.wait/notify of this project's engine (Store.wait_hook/notify_hook): the
-// engine compares the value; the key names the memory and address.
-const wasmWaiters = new Map(); // key -> [waiter]
-W.wasmWait = function wasmWait(key, timeoutMs) {
+// Wasm memory.atomic.wait/notify of this project's engine (jsapi/workers/atomics.py): the engine
+// has compared the value; `memory` is the native memory behind the wasm memory, `ea` the byte
+// address. wasmPark queues the waiter of the current agent and returns 0 (Python then parks the
+// request with `token`; it is resumed with 0 "ok", 2 "timed-out" or -2 "terminated"), or -1 on
+// the main thread.
+const parked = []; // wasm waiters, in the order they started waiting
+W.wasmPark = function wasmPark(memory, ea, timeoutMs, token, what) {
   const agent = current;
-  if (agent.kind === "main") return -1;
-  const waiter = { agent, woken: false };
-  let list = wasmWaiters.get(key);
-  if (list === undefined) wasmWaiters.set(key, (list = []));
-  list.push(waiter);
-  try {
-    const r = block(agent, waiter, timeoutMs < 0 ? Infinity : timeoutMs, `blocked in memory.atomic.wait (${key})`);
-    return r === "ok" ? 0 : 2;
-  } finally {
-    const i = list.indexOf(waiter);
-    if (i >= 0) list.splice(i, 1);
-  }
+  if (agent.kind === "main" || agent.depth === 0) return -1;
+  const deadline = timeoutMs < 0 ? Infinity : loop.now() + timeoutMs;
+  const waiter = { agent, key: memory, byteIndex: ea, woken: false, token, deadline };
+  waiters.push(waiter);
+  parked.push(waiter);
+  agent.blocked = { what: `blocked in ${what}`, stack: new Error().stack, waiter };
+  return 0;
 };
-W.wasmNotify = function wasmNotify(key, count) {
-  const list = wasmWaiters.get(key) || [];
-  let n = 0;
-  for (const w of list) {
-    if (n >= count) break;
-    if (!w.woken) {
-      w.woken = true;
-      n++;
-    }
-  }
+W.wasmNotify = function wasmNotify(memory, ea, count) {
+  let n = wake(memory, ea, count);
+  // Then V8's own waiters (Atomics.waitAsync on the memory's buffer).
+  const bufferOf = bridge.wasm && bridge.wasm.nativeBufferOf;
+  if (n < count && bufferOf !== undefined) n += nativeNotify(new Int32Array(bufferOf(memory)), ea >> 2, count - n);
   return n;
 };
 
