@@ -158,23 +158,44 @@ def write_site(folder: Path, config: dict[str, Any]) -> Path:
     return page
 
 
+def machine_busy() -> float | None:
+    """CPU seconds every process has used since boot (Linux /proc/stat), or None."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    # user nice system idle iowait irq softirq steal: all but idle and iowait are busy.
+    ticks = [int(x) for x in fields[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 class CpuSampler:
-    """The process's CPU time (every thread: Python's and V8's) against the wall clock.
+    """This process's CPU time (every thread: Python's and V8's) and the whole machine's, against
+    the wall clock.
 
     CPU seconds per wall second over a phase is the number of cores the phase kept busy: about
-    N when N workers compute in parallel, about 1 when they take turns."""
+    N when N workers compute in parallel, about 1 when they take turns. The machine's figure
+    minus ours is what other processes took meanwhile: on 2 cores, another process busy on one
+    leaves no room for a parallel speed-up."""
 
     def __init__(self, every: float = 0.01) -> None:
-        self.samples: list[tuple[float, float]] = []
+        self.samples: list[tuple[float, float, float]] = []
         self._every = every
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cpu-sampler", daemon=True)
 
+    def _sample(self) -> None:
+        machine = machine_busy()
+        self.samples.append(
+            (time.time(), time.process_time(), -1.0 if machine is None else machine)
+        )
+
     def _run(self) -> None:
         while True:
-            self.samples.append((time.time(), time.process_time()))
+            self._sample()
             if self._stop.wait(self._every):
-                self.samples.append((time.time(), time.process_time()))
+                self._sample()
                 return
 
     def __enter__(self) -> CpuSampler:
@@ -185,21 +206,27 @@ class CpuSampler:
         self._stop.set()
         self._thread.join()
 
-    def cpu_at(self, when: float) -> float:
-        """Process CPU seconds at wall time ``when``, interpolated between samples."""
-        i = bisect.bisect_left(self.samples, (when, -1.0))
+    def at(self, when: float, column: int) -> float:
+        """A CPU-seconds column at wall time ``when``, interpolated between samples."""
+        i = bisect.bisect_left(self.samples, (when, -1.0, -1.0))
         if i == 0:
-            return self.samples[0][1]
+            return self.samples[0][column]
         if i == len(self.samples):
-            return self.samples[-1][1]
-        (w0, c0), (w1, c1) = self.samples[i - 1], self.samples[i]
-        return c0 + (c1 - c0) * ((when - w0) / (w1 - w0) if w1 > w0 else 0.0)
+            return self.samples[-1][column]
+        a, b = self.samples[i - 1], self.samples[i]
+        part = (when - a[0]) / (b[0] - a[0]) if b[0] > a[0] else 0.0
+        return a[column] + (b[column] - a[column]) * part
 
-    def cores(self, epoch0_ms: float, epoch1_ms: float) -> float | None:
+    def cores(self, epoch0_ms: float, epoch1_ms: float) -> tuple[float | None, float | None]:
+        """(cores this process kept busy, cores other processes kept busy) over a phase."""
         t0, t1 = epoch0_ms / 1000, epoch1_ms / 1000
-        if t1 <= t0:
-            return None
-        return (self.cpu_at(t1) - self.cpu_at(t0)) / (t1 - t0)
+        if t1 <= t0 or not self.samples:
+            return None, None
+        ours = (self.at(t1, 1) - self.at(t0, 1)) / (t1 - t0)
+        if self.samples[0][2] < 0:
+            return ours, None
+        machine = (self.at(t1, 2) - self.at(t0, 2)) / (t1 - t0)
+        return ours, max(machine - ours, 0.0)
 
 
 def run_page(
@@ -241,7 +268,7 @@ def run_page(
     data = json.loads(found[0][len("RESULT ") :])
     data["page_s"] = elapsed
     for row in data["rows"]:
-        row["cores"] = sampler.cores(row["epoch0"], row["epoch1"])
+        row["cores"], row["others"] = sampler.cores(row["epoch0"], row["epoch1"])
     return data
 
 
@@ -256,6 +283,7 @@ def summarise(rows: list[dict[str, Any]], counts: list[int]) -> list[dict[str, A
         sums = {x for r in per_n[n] for x in r["checksums"]}
         wall = statistics.median(walls)
         cores = [r["cores"] for r in per_n[n] if r["cores"] is not None]
+        others = [r["others"] for r in per_n[n] if r["others"] is not None]
         out.append(
             {
                 "n": n,
@@ -264,6 +292,7 @@ def summarise(rows: list[dict[str, Any]], counts: list[int]) -> list[dict[str, A
                 "worker_ms_median": round(statistics.median(busy), 1),
                 "speedup": round(n * base / wall, 2) if base else None,
                 "cores_busy": round(statistics.median(cores), 2) if cores else None,
+                "other_cores_busy": round(statistics.median(others), 2) if others else None,
                 "checksums_agree": len(sums) == 1,
             }
         )
@@ -337,14 +366,24 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_block(res: dict[str, Any]) -> None:
     print(f"{res['kernel']} kernel, {res['mode']} mode ({res['iters']} iterations per worker)")
-    print(f"  {'N':>2}  {'wall ms':>9}  {'worker ms':>9}  {'speed-up':>8}  {'cores':>5}  runs (ms)")
+    print(
+        f"  {'N':>2}  {'wall ms':>9}  {'worker ms':>9}  {'speed-up':>8}  {'cores':>5}  "
+        f"{'others':>6}  runs (ms)"
+    )
     for row in res["per_n"]:
         runs = ", ".join(f"{w:.0f}" for w in row["wall_ms_all"])
         ok = "" if row["checksums_agree"] else "  CHECKSUMS DIFFER"
         cores = "-" if row["cores_busy"] is None else f"{row['cores_busy']:.2f}"
+        others = "-" if row["other_cores_busy"] is None else f"{row['other_cores_busy']:.2f}"
         print(
             f"  {row['n']:>2}  {row['wall_ms']:>9.1f}  {row['worker_ms_median']:>9.1f}  "
-            f"{row['speedup']:>7.2f}x  {cores:>5}  {runs}{ok}"
+            f"{row['speedup']:>7.2f}x  {cores:>5}  {others:>6}  {runs}{ok}"
+        )
+    busiest = max((r["other_cores_busy"] or 0.0 for r in res["per_n"]), default=0.0)
+    if busiest >= 0.3:
+        print(
+            f"  note: other processes kept up to {busiest:.2f} cores busy meanwhile; "
+            "a speed-up cannot exceed the cores left free"
         )
     sys.stdout.flush()
 

@@ -52,6 +52,9 @@ def test_rows_per_worker_count(report: dict[str, Any]) -> None:
             assert row["wall_ms"] > 0 and row["worker_ms_median"] > 0
             assert len(row["wall_ms_all"]) == 1
             assert isinstance(row["speedup"], float)
+            # Cores kept busy by this process and by the others (None off Linux).
+            assert row["cores_busy"] is None or row["cores_busy"] >= 0
+            assert "other_cores_busy" in row
             # Every worker ran the same kernel: the same checksum everywhere.
             assert row["checksums_agree"] is True
         # The speed-up is relative to this mode's own N = 1.
@@ -63,6 +66,6 @@ def test_text_output_has_a_table_per_mode_and_kernel() -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("js kernel, isolated mode")
-    assert "speed-up" in lines[1] and "cores" in lines[1]
+    assert "speed-up" in lines[1] and "cores" in lines[1] and "others" in lines[1]
     assert [line.split()[0] for line in lines[2:5]] == ["1", "2", "4"]
     assert lines[-1].startswith("cpus ")
