@@ -171,10 +171,12 @@ class Realm:
         if on_deadline is not None:
             opts = f"Object.assign({opts}, {{onDeadline: {on_deadline}}})"
         wait = Deadline(None if timeout is None else timeout + grace + backstop)
-        promise = self.eval(f"__jsapiHost.loop.run({opts})")
         try:
+            # A task already running (a timer V8 fired before the loop started) may never end.
+            limit = None if timeout is None else max(wait.left(), 0.001)
+            promise = self.eval(f"__jsapiHost.loop.run({opts})", limit)
             reason = settle(promise, wait)
-        except JSTimeoutException:
+        except (JSTimeoutException, ScriptTimeout):
             return LoopOutcome("hung", wait.elapsed())
         return LoopOutcome(str(reason), wait.elapsed())
 

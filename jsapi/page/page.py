@@ -25,6 +25,10 @@ from jsapi.page.html import ParsedPage, ScriptInfo, parse_fragment, parse_page
 from jsapi.web.services import file_under_root
 
 ORIGIN = "http://localhost"
+# Seconds a page whose event loop hung gets to answer for its console and errors.
+HUNG_ANSWER = 1.0
+# Seconds past the timeout before a task that never returns makes the page "hung".
+LOOP_BACKSTOP = 5.0
 CLASSIC_TYPES = frozenset(
     ["", "text/javascript", "application/javascript", "text/ecmascript", "application/ecmascript"]
 )
@@ -301,7 +305,7 @@ class Page:
             virtual_time=self.virtual_time,
             stop_when_idle=True,
             grace=0.0,
-            backstop=5.0,
+            backstop=LOOP_BACKSTOP,
         )
         return outcome.reason
 
@@ -316,8 +320,13 @@ class Page:
         load_ms = self._limit.elapsed() * 1000
         if reason not in ("hung", "deadline"):
             reason = self._loop()
-        self.realm.drain_console()
-        raw = json.loads(str(self.realm.eval("__jsapiHost.page.errors()")))
+        # After a hang V8 may still be running the page's task: ask with a limit, not forever.
+        limit = HUNG_ANSWER if reason == "hung" else None
+        try:
+            self.realm.eval("void __jsapiHost.console.drain()", limit)
+            raw = json.loads(str(self.realm.eval("__jsapiHost.page.errors()", limit)))
+        except ScriptTimeout:
+            raw = []
         page_errors = [
             PageError(e["kind"], e["message"], e["text"], e.get("filename") or "") for e in raw
         ]

@@ -15,6 +15,7 @@ import pytest
 from jsapi.host import Realm, clock
 from jsapi.host.clock import MAX_STEP, Deadline, SteadyClock, steady
 from jsapi.page import Page
+from jsapi.page import page as page_module
 from jsapi.workers.isolated import IsolatedHub
 from jsapi.wpt.scheduler import _Worker
 
@@ -213,3 +214,20 @@ def test_worker_join_still_gives_up() -> None:
     assert worker.thread.is_alive()
     assert 0.25 <= time.monotonic() - began < 1.0
     stop.set()
+
+
+def test_page_with_a_task_that_never_yields_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(page_module, "LOOP_BACKSTOP", 0.3)
+    monkeypatch.setattr(page_module, "HUNG_ANSWER", 0.2)
+    page = _page(tmp_path, f"setTimeout(() => {{ {BUSY.format(ms=1200)} }}, 0)", 0.2)
+    try:
+        began = time.monotonic()
+        result = page.run()
+        assert time.monotonic() - began < 1.1
+    finally:
+        time.sleep(0.6)  # let the busy task end before the isolate is closed
+        page.close()
+    assert result.reason == "hung"
+    assert [e.kind for e in result.errors] == ["timeout"]
