@@ -159,26 +159,33 @@ class Realm:
         passes; the loop then has `grace` seconds to stop. If V8 does not answer within
         `backstop` seconds after that (a script that never yields), the outcome is "hung" and
         the realm must be discarded.
+
+        The deadline is kept here, on the jump-proof clock (jsapi.host.clock), not in the
+        loop: V8's Date.now follows the machine's wall clock, which can leap forward.
         """
-        options: dict[str, object] = {
-            "graceMs": grace * 1000,
-            "virtualTime": virtual_time,
-            "stopWhenIdle": stop_when_idle,
-        }
-        if timeout is not None:
-            options["timeoutMs"] = timeout * 1000
-        opts = json.dumps(options)
-        if on_deadline is not None:
-            opts = f"Object.assign({opts}, {{onDeadline: {on_deadline}}})"
-        wait = Deadline(None if timeout is None else timeout + grace + backstop)
+        options = json.dumps(
+            {"graceMs": grace * 1000, "virtualTime": virtual_time, "stopWhenIdle": stop_when_idle}
+        )
+        limit = Deadline(timeout)
+        answer = None if timeout is None else timeout + grace + backstop
         try:
             # A task already running (a timer V8 fired before the loop started) may never end.
-            limit = None if timeout is None else max(wait.left(), 0.001)
-            promise = self.eval(f"__jsapiHost.loop.run({opts})", limit)
-            reason = settle(promise, wait)
+            promise = self.eval(f"__jsapiHost.loop.run({options})", answer)
+            try:
+                return LoopOutcome(str(settle(promise, limit)), limit.elapsed())
+            except JSTimeoutException:
+                pass
+            if on_deadline is not None:
+                self.eval(f"__jsapiHost.loop.postTask(({on_deadline}), [])", backstop)
+                try:
+                    return LoopOutcome(str(settle(promise, Deadline(grace))), limit.elapsed())
+                except JSTimeoutException:
+                    pass
+            self.eval("__jsapiHost.loop.stop('deadline')", backstop)
+            reason = settle(promise, Deadline(backstop))
         except (JSTimeoutException, ScriptTimeout):
-            return LoopOutcome("hung", wait.elapsed())
-        return LoopOutcome(str(reason), wait.elapsed())
+            return LoopOutcome("hung", limit.elapsed())
+        return LoopOutcome(str(reason), limit.elapsed())
 
     def drain_console(self) -> list[ConsoleMessage]:
         raw = self.eval("__jsapiHost.console.drain()")

@@ -141,14 +141,32 @@ def test_run_loop_is_not_hung_by_a_jump(source: LeapingSource) -> None:
         assert outcome.seconds < 1.5
 
 
+def test_run_loop_deadline_survives_a_jump(source: LeapingSource) -> None:
+    with Realm("v8") as realm:
+        realm.eval("setTimeout(() => __jsapiHost.loop.stop('done'), 400)")
+        source.leap_later(0.1)
+        outcome = realm.run_loop(1.0, on_deadline="() => __jsapiHost.loop.stop('late')")
+        assert outcome.reason == "done"
+
+
+def test_run_loop_deadline_still_fires() -> None:
+    with Realm("v8") as realm:
+        realm.eval("setInterval(() => {}, 10)")
+        began = time.monotonic()
+        outcome = realm.run_loop(0.3, on_deadline="() => __jsapiHost.loop.stop('called')")
+        assert outcome.reason == "called"
+        assert 0.28 <= time.monotonic() - began < 0.8
+        assert realm.run_loop(0.1).reason == "deadline"
+
+
 def test_run_loop_backstop_still_fires() -> None:
     realm = Realm("v8")
     realm.eval(f"setTimeout(() => {{ {BUSY.format(ms=1000)} }}, 20)")
     began = time.monotonic()
     outcome = realm.run_loop(0.3, grace=0.1, backstop=0.2)
     assert outcome.reason == "hung"
-    assert 0.55 <= time.monotonic() - began < 0.95
-    time.sleep(0.5)  # let the busy task end before the isolate is closed
+    assert 0.45 <= time.monotonic() - began < 0.95
+    time.sleep(0.8)  # let the busy task end before the isolate is closed
     realm.close()
 
 
