@@ -54,11 +54,13 @@ def test_rows_per_worker_count(report: dict[str, Any]) -> None:
             assert isinstance(row["speedup"], float)
             # Cores kept busy by this process and by the others (None off Linux).
             assert row["cores_busy"] is None or row["cores_busy"] >= 0
-            assert "other_cores_busy" in row
+            assert "other_cores_busy" in row and "other_cores_at_best" in row
+            assert row["best_wall_ms"] == min(row["wall_ms_all"])
+            assert isinstance(row["best_speedup"], float)
             # Every worker ran the same kernel: the same checksum everywhere.
             assert row["checksums_agree"] is True
         # The speed-up is relative to this mode's own N = 1.
-        assert rows[0]["speedup"] == 1.0
+        assert rows[0]["speedup"] == 1.0 and rows[0]["best_speedup"] == 1.0
 
 
 def test_text_output_has_a_table_per_mode_and_kernel() -> None:
