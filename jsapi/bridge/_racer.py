@@ -7,11 +7,15 @@ Private surface used:
 - ``MiniRacer._ctx`` (a frozen ``Context`` dataclass) and its ``_dll``/``_ctx`` fields;
 - ``_dll.mr_make_js_callback(ctx, id)``: a JS function that calls
   ``Context.handle_callback_from_v8(id, raw)`` synchronously on the V8 thread;
-- ``Context._wrap_raw_handle``, ``Context._value_handle_to_python``, ``Context._free``.
+- ``Context._wrap_raw_handle``, ``Context._value_handle_to_python``, ``Context._free``;
+- ``JSPromise._ctx.event_loop``: the asyncio loop on which mini-racer settles promises
+  (``watch_promise``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import ctypes
 import importlib.metadata
 import threading
@@ -101,3 +105,20 @@ def view_at(address: int, length: int) -> memoryview:
     if length == 0:
         return memoryview(bytearray())
     return memoryview((ctypes.c_ubyte * length).from_address(address)).cast("B")
+
+
+def watch_promise(promise: Any) -> concurrent.futures.Future[Any] | None:
+    """A future that completes with a JS promise's value (or its exception).
+
+    One wait is attached to the promise, so the caller can poll it in steps of its own clock;
+    asking ``promise.get(timeout=...)`` again after it timed out blocks for as long as a script
+    that never yields runs. None if mini-racer no longer exposes its event loop.
+    """
+    loop = getattr(getattr(promise, "_ctx", None), "event_loop", None)
+    if not isinstance(loop, asyncio.AbstractEventLoop):
+        return None
+
+    async def settled() -> Any:
+        return await promise
+
+    return asyncio.run_coroutine_threadsafe(settled(), loop)

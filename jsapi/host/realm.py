@@ -8,7 +8,6 @@ Python starts it once and waits for its completion promise.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from py_mini_racer import MiniRacer
 from py_mini_racer._exc import JSEvalException, JSTimeoutException
 
+from jsapi.bridge import watch_promise
 from jsapi.host.clock import Deadline
 from jsapi.host.engines import install_engine as install_namespace
 
@@ -211,14 +211,9 @@ def settle(promise: Any, deadline: Deadline) -> object:
     `promise.get(timeout=...)` measures on the system clock, which can leap and end the wait
     early, and asking again would block for as long as a script that never yields runs.
     """
-    loop = getattr(getattr(promise, "_ctx", None), "event_loop", None)
-    if loop is None:
+    future = watch_promise(promise)
+    if future is None:
         return promise.get(timeout=None if deadline.seconds is None else deadline.left())
-
-    async def settled() -> object:
-        return await promise
-
-    future = asyncio.run_coroutine_threadsafe(settled(), loop)
     while True:
         try:
             return future.result(timeout=deadline.step())
