@@ -11,12 +11,17 @@ when the last one reports done: the wall time covers the kernels, the messages a
 event loop, not worker start-up. Every worker runs the same fixed work, so with perfect
 parallelism t(N) = t(1) and the speed-up N * t(1) / t(N) equals N; fully serialised work gives
 1. Each (mode, kernel) runs in one page; the repeats alternate over N so that a change of the
-machine's load hits every N alike, and the median per N is reported.
+machine's load hits every N alike, and the median per N is reported, with the best run's
+speed-up beside it. "cores" is this process's CPU seconds per wall second of a phase (about N
+when N workers compute at once, 1 when they take turns); "others" is what the rest of the
+machine used meanwhile: on 2 cores, another busy job leaves room for no speed-up at all.
 
 The JS kernel is an xorshift32 loop in V8. The wasm kernel is the same loop in a wasm function;
 with the default engine ("jsapi") it runs in this project's pure-Python engine, which holds
 Python's GIL, so two workers cannot compute at once however many isolates there are.
-``--engine v8`` runs the wasm kernel on V8's own WebAssembly instead.
+``--engine v8`` runs the wasm kernel on V8's own WebAssembly instead; ``--distinct-wasm`` then
+gives each worker different bytes, since isolates running the code of identical bytes at once
+were measured slower than one after the other (docs/performance.md).
 """
 
 from __future__ import annotations
