@@ -130,11 +130,13 @@
     } else {
       activeTimers.delete(t.id);
     }
+    // Saved and restored: a timer may run nested in another task (runDueTask).
+    const outer = currentNesting;
     currentNesting = t.repeat ? t.nesting - 1 : t.nesting;
     try {
       observe(t.fn.apply(global, t.args));
     } finally {
-      currentNesting = 0;
+      currentNesting = outer;
     }
   }
 
@@ -253,6 +255,19 @@
     }
   }
 
+  // Runs one queued task or due timer now, nested in the task that is running: a worker blocked
+  // in a wait lets the page's timers and tasks run (their microtasks wait for the outer task).
+  function runDueTask() {
+    const task = takeTask();
+    if (task === null) return false;
+    runTask(task);
+    return true;
+  }
+
+  function nextTimerDue() {
+    return timers.length > 0 ? timers[0].due : Infinity;
+  }
+
   function stop(reason) {
     if (stopReason === null) stopReason = reason === undefined ? "stopped" : String(reason);
     wake();
@@ -263,6 +278,8 @@
     stop,
     now,
     postTask,
+    runDueTask,
+    nextTimerDue,
     addTimer,
     clearTimer,
     keepAlive,

@@ -316,7 +316,11 @@ function waitLoop(done, deadline, innermost) {
       runOne(next);
       continue;
     }
-    const nextTimer = timers.length > 0 ? timers[0].due : Infinity;
+    // The page's own tasks and timers (the host loop's), as a task of the main agent.
+    const pageCanRun = main.depth === 0 && main.state === "running";
+    if (pageCanRun && runAsMain()) continue;
+    const pageTimer = pageCanRun ? loop.nextTimerDue() : Infinity;
+    const nextTimer = Math.min(timers.length > 0 ? timers[0].due : Infinity, pageTimer);
     const until = Math.min(deadline, nextTimer, parkedDeadline());
     if (until !== Infinity) {
       sleep(Math.min(until - now, 50));
@@ -325,6 +329,14 @@ function waitLoop(done, deadline, innermost) {
     declareDeadlock(innermost);
     throw DEADLOCK;
   }
+}
+
+function runAsMain() {
+  let ran = false;
+  runAs(main, () => {
+    ran = loop.runDueTask();
+  });
+  return ran;
 }
 
 // Blocks `agent` until waiter.woken or the timeout (ms, may be Infinity). Returns "ok" or
@@ -409,8 +421,8 @@ function declareDeadlock(innermost) {
     } else if (a.depth > 0) {
       what = "running, below a blocked agent on the stack";
     } else if (a.kind === "main") {
-      const pending = loop.pendingTasks() + loop.pendingTimers();
-      what = pending > 0 ? `idle (${pending} page task(s)/timer(s) cannot run while a worker is blocked)` : "idle";
+      const pending = loop.pendingOps();
+      what = pending > 0 ? `idle (waiting for ${pending} operation(s): their results reach the page only between tasks)` : "idle";
     } else {
       what = "idle (no queued task)";
     }

@@ -50,7 +50,12 @@ KERNEL = """
   (func (export "wait") (param $addr i32) (param $expected i32) (param $ns i64) (result i32)
     (memory.atomic.wait32 (local.get $addr) (local.get $expected) (local.get $ns)))
   (func (export "notify") (param $addr i32) (param $n i32) (result i32)
-    (memory.atomic.notify (local.get $addr) (local.get $n))))
+    (memory.atomic.notify (local.get $addr) (local.get $n)))
+  (func (export "waitThenNotify") (param $addr i32) (param $ns i64) (param $other i32) (result i32)
+    (local $r i32)
+    (local.set $r (memory.atomic.wait32 (local.get $addr) (i32.const 0) (local.get $ns)))
+    (drop (memory.atomic.notify (local.get $other) (i32.const 1)))
+    (local.get $r)))
 """
 
 SETUP = """
@@ -156,24 +161,64 @@ console.log(`woke ${kernel.notify(20, 1)}`);
 
 
 def test_a_parked_waiter_times_out_while_another_agent_is_on_top(tmp_path: Path) -> None:
-    # The short waiter parks first and is buried under the long one; its time still runs out.
-    waiter = """
+    # "short" waits with a timeout, then releases "long", which started waiting (forever) on top
+    # of it: only a buried waiter whose time runs out can release the one above it.
+    short = """
 onmessage = (e) => {
-  const { module, memory, ms } = e.data;
+  const { module, memory } = e.data;
   const k = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
-  const r = k.wait(24, 0, BigInt(ms) * 1000000n);
-  postMessage(`${ms} ms: ${r === 2 ? "timed-out" : r}`);
+  postMessage("short starts");
+  postMessage(`short: ${k.waitThenNotify(24, 200000000n, 32)}`);
+};
+"""
+    long = """
+onmessage = (e) => {
+  const { module, memory } = e.data;
+  const k = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+  postMessage(`long: ${k.wait(32, 0, -1n)}`);
 };
 """
     page = """
-const short = new Worker("w.js"), long = new Worker("w.js");
-short.onmessage = long.onmessage = (e) => console.log(e.data);
-short.postMessage({ module, memory, ms: 30 });
-setTimeout(() => long.postMessage({ module, memory, ms: 400 }), 5);
+const short = new Worker("short.js"), long = new Worker("long.js");
+short.onmessage = (e) => {
+  console.log(e.data);
+  if (e.data === "short starts") long.postMessage({ module, memory });
+};
+long.onmessage = (e) => console.log(e.data);
+short.postMessage({ module, memory });
 """
-    result = run(tmp_path, page, {"w.js": waiter})
+    result = run(tmp_path, page, {"short.js": short, "long.js": long})
     assert result.status == 0, result.errors
-    assert logs(result) == ["30 ms: timed-out", "400 ms: timed-out"]
+    # long's frames are on top, so its value reaches JS first; short's wait timed out (2).
+    assert logs(result) == ["short starts", "long: 0", "short: 2"]
+
+
+def test_page_timers_run_while_workers_wait(tmp_path: Path) -> None:
+    js_waiter = """
+onmessage = (e) => {
+  postMessage(`js: ${Atomics.wait(new Int32Array(e.data.memory.buffer), 10, 0)}`);
+};
+"""
+    wasm_waiter = """
+onmessage = (e) => {
+  const { module, memory } = e.data;
+  const k = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+  postMessage(`wasm: ${k.wait(44, 0, -1n)}`);
+};
+"""
+    page = """
+const a = new Worker("js.js"), b = new Worker("wasm.js");
+a.onmessage = b.onmessage = (e) => console.log(e.data);
+a.postMessage({ memory });
+b.postMessage({ module, memory });
+setTimeout(() => {
+  console.log(`timer: ${Atomics.notify(words, 10)} ${kernel.notify(44, 1)}`);
+}, 20);
+"""
+    result = run(tmp_path, page, {"js.js": js_waiter, "wasm.js": wasm_waiter})
+    assert result.status == 0, result.errors
+    assert logs(result)[0] == "timer: 1 1"
+    assert sorted(logs(result)[1:]) == ["js: ok", "wasm: 0"]
 
 
 def test_waiters_that_nobody_notifies_give_the_deadlock_report(tmp_path: Path) -> None:
