@@ -1,9 +1,11 @@
 """Parked requests: a served request suspends (Bridge.park) and is resumed later, from any frame,
 in any order; its reply waits on the JS side until its own frame is on top again."""
 
+from collections.abc import Iterator
+
 import pytest
 
-from jsapi.bridge import Bridge, BridgeError
+from jsapi.bridge import Bridge, BridgeError, JSHandle
 
 # The park hook plays a scheduler: each time a frame waits, it starts the next queued request
 # (nested above) or resumes the oldest parked request it was told about.
@@ -25,6 +27,23 @@ B.parkHook = (done) => {
   }
 };
 """
+
+
+def park_once(bridge: Bridge) -> object:
+    """Parks the request being served until the scheduler (SCHEDULER) resumes it."""
+    token = bridge.park_token()
+    bridge.call_js(REGISTER[bridge], token)
+    return bridge.park(token)
+
+
+REGISTER: dict[Bridge, JSHandle] = {}
+
+
+@pytest.fixture(autouse=True)
+def register(bridge: Bridge) -> Iterator[None]:
+    REGISTER[bridge] = bridge.handle("(token) => { tokens.push(['x', token]); }")
+    yield
+    del REGISTER[bridge]
 
 
 @pytest.fixture
@@ -57,13 +76,10 @@ def test_parked_requests_resume_out_of_order(bridge: Bridge, parking: list[str])
 
 def test_resumed_request_can_call_js_from_a_foreign_frame(bridge: Bridge) -> None:
     # The resumed request calls back into JS (an import, say) while another frame is on top.
-    register = bridge.handle("(token) => { tokens.push(['x', token]); }")
     echo = bridge.handle("(v) => `js saw ${v}`")
 
     def slow() -> str:
-        token = bridge.park_token()
-        bridge.call_js(register, token)
-        bridge.park(token)
+        park_once(bridge)
         return str(bridge.call_js(echo, "after park"))
 
     bridge.expose("slow", slow)
@@ -73,12 +89,8 @@ def test_resumed_request_can_call_js_from_a_foreign_frame(bridge: Bridge) -> Non
 
 
 def test_a_parked_request_that_raises_rejects_its_own_frame(bridge: Bridge) -> None:
-    register = bridge.handle("(token) => { tokens.push(['x', token]); }")
-
     def failing() -> None:
-        token = bridge.park_token()
-        bridge.call_js(register, token)
-        bridge.park(token)
+        park_once(bridge)
         raise ValueError("after the park")
 
     bridge.expose("failing", failing)
@@ -88,13 +100,9 @@ def test_a_parked_request_that_raises_rejects_its_own_frame(bridge: Bridge) -> N
 
 
 def test_raw_reply_of_a_parked_request_is_copied(bridge: Bridge) -> None:
-    register = bridge.handle("(token) => { tokens.push(['x', token]); }")
-
     def raw(payload: memoryview) -> bytes:
         data = bytes(payload)  # the request's bytes live in the mailbox until the next crossing
-        token = bridge.park_token()
-        bridge.call_js(register, token)
-        bridge.park(token)
+        park_once(bridge)
         return data[::-1] * 100
 
     bridge.expose("raw", raw, raw=True)
