@@ -192,6 +192,9 @@ class Realm:
         return [ConsoleMessage(m["level"], m["text"]) for m in json.loads(str(raw))]
 
     def close(self) -> None:
+        pool = getattr(getattr(self, "webassembly", None), "pool", None)
+        if pool is not None:
+            pool.stop()
         if self.bridge is not None:
             self.bridge.close()
         else:

@@ -62,6 +62,7 @@ class MemoryPool:
         self._lock = threading.Lock()
         self._wanted = threading.Event()
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     def start_background(self) -> None:
         """Refills from a daemon thread whenever a kind drops below half its target."""
@@ -69,10 +70,21 @@ class MemoryPool:
             self._thread = threading.Thread(target=self._background, daemon=True)
             self._thread.start()
 
+    def stop(self, wait: float = 2.0) -> None:
+        """Ends the background refills before the context closes (a refill racing the close
+        would call into a context that is going away)."""
+        self._stopped = True
+        self._wanted.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(wait)
+
     def _background(self) -> None:
         failures = 0
         while failures < 200:
             self._wanted.wait(0.5)
+            if self._stopped:
+                return
             mr = self.bridge._racer.mr
             # A host realm closes its MiniRacer itself (the bridge never hears of it).
             if self.bridge.closed or mr is None or getattr(mr, "_ctx", True) is None:
