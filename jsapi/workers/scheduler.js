@@ -429,6 +429,13 @@ function declareDeadlock(innermost) {
     lines.push(`  ${label(a)}: ${what}`);
     if (a.blocked !== null) lines.push(...cleanStack(a.blocked.stack));
   }
+  const buried = [...agents.values()].some((a) => a.blocked !== null && a.blocked.waiter.woken);
+  if (buried) {
+    lines.push(
+      "  (a JS Atomics.wait keeps its worker's frames on the one stack all agents share: wait in" +
+        " wasm, one barrier per task, or Atomics.waitAsync; see docs/workers.md)",
+    );
+  }
   const text = lines.join("\n");
   deadlocked = text;
   for (const a of agents.values()) {

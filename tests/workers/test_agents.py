@@ -235,3 +235,27 @@ w1.postMessage(sab); w2.postMessage(sab);
     assert "w.js:3" in report  # the JS stack of each waiter
     assert "main: idle" in report
     assert out.result.reason == "deadlock"
+
+
+def test_two_js_barriers_in_one_task_report_the_buried_waiters(run):
+    # The documented limit of JS waits: the last arrival at barrier 1 reaches barrier 2 on top of
+    # the workers it released. The run stops with a report that says so, instead of hanging.
+    worker = """
+function barrier(words, parties) {
+  const gen = Atomics.load(words, 1);
+  if (Atomics.add(words, 0, 1) === parties - 1) {
+    Atomics.store(words, 0, 0); Atomics.add(words, 1, 1); Atomics.notify(words, 1); return;
+  }
+  while (Atomics.load(words, 1) === gen) Atomics.wait(words, 1, gen);
+}
+onmessage = (e) => { const w = new Int32Array(e.data); barrier(w, 2); barrier(w, 2); postMessage("done"); };
+"""
+    page = """
+const sab = new SharedArrayBuffer(8);
+for (let i = 0; i < 2; i++) new Worker("w.js").postMessage(sab);
+"""
+    out = run({"w.js": worker, "page.js": page}, timeout=10)
+    report = out.deadlock
+    assert report is not None
+    assert "notified, but cannot resume until the agents nested above it return" in report
+    assert "wait in wasm, one barrier per task, or Atomics.waitAsync" in report
