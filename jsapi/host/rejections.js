@@ -51,17 +51,31 @@
     };
   }
 
+  // Who a promise belongs to and where its events go. Workers of the page's isolate replace
+  // these (configure): a promise belongs to the agent whose code made it, and its events reach
+  // that agent's global scope.
+  const owners = new WeakMap();
+  const defaults = Object.freeze({
+    owner: () => null,
+    dispatch: (owner, e) => {
+      global.dispatchEvent(e);
+      return !e.defaultPrevented;
+    },
+    report: (owner, text) => {
+      host.errors.push({ kind: "rejection", message: text.split("\n", 1)[0], text, filename: "" });
+      host.console.emit("error", [text]);
+    },
+  });
+  let agents = defaults;
+
   function check() {
     checkQueued = false;
     for (const [promise, reason] of [...pending]) {
       pending.delete(promise);
       reported.add(promise);
-      const e = event("unhandledrejection", promise, reason);
-      global.dispatchEvent(e);
-      if (e.defaultPrevented) continue;
-      const text = `Uncaught (in promise) ${describe(reason)}`;
-      host.errors.push({ kind: "rejection", message: text.split("\n", 1)[0], text, filename: "" });
-      host.console.emit("error", [text]);
+      const owner = owners.get(promise) ?? null;
+      if (!agents.dispatch(owner, event("unhandledrejection", promise, reason))) continue;
+      agents.report(owner, `Uncaught (in promise) ${describe(reason)}`);
     }
   }
 
@@ -78,6 +92,8 @@
   function watch(promise) {
     if (watched.has(promise)) return;
     watched.add(promise);
+    const owner = agents.owner();
+    if (owner !== null) owners.set(promise, owner);
     internal = true;
     try {
       nativeThen.call(promise, undefined, (reason) => rejected(promise, reason));
@@ -92,7 +108,7 @@
     if (pending.delete(promise)) return;
     if (reported.has(promise)) {
       reported.delete(promise);
-      global.dispatchEvent(event("rejectionhandled", promise, undefined));
+      agents.dispatch(owners.get(promise) ?? null, event("rejectionhandled", promise, undefined));
     }
   }
 
@@ -144,5 +160,11 @@
     configurable: false,
   });
 
-  host.rejections = Object.freeze({ install, watch });
+  // hooks: {owner() -> owner or null, dispatch(owner, event) -> not canceled, report(owner, text)};
+  // a hook left out keeps the page's behaviour, which `defaults` also offers to the hooks.
+  function configure(hooks) {
+    agents = { ...defaults, ...hooks };
+  }
+
+  host.rejections = Object.freeze({ install, watch, configure, defaults });
 })(globalThis);

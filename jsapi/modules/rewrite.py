@@ -411,6 +411,19 @@ def rewrite_cached(source: str) -> Rewritten:
 _Q_CLASSIC = ts.Query(LANGUAGE, "(call_expression function: (import) @dyn)")
 
 
+def track_async_functions(source: str) -> str:
+    """Makes every async function of a classic script report its rejections (``asyncwrap``),
+    and nothing else (a worker's scripts keep their ``import()`` as written)."""
+    if "async" not in source:
+        return source
+    src = source.encode("utf-8")
+    root = _parser().parse(src).root_node
+    if root.has_error:  # V8 reports the syntax error of the script as written
+        return source
+    edits = async_edits(root, LANGUAGE)
+    return _apply(src, edits).decode("utf-8") if edits else source
+
+
 def rewrite_classic_script(source: str, base_url: str) -> str:
     """Rewrites ``import(x)`` in a classic script into the host's dynamic import (relative to
     ``base_url``), since the embedded V8 has no dynamic import of its own, and makes async

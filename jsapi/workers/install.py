@@ -85,6 +85,10 @@ def install_workers(
 
 
 def load_scripts(bridge: Bridge, names: tuple[str, ...], mode: str, seed: int = 0) -> None:
+    from jsapi.modules.rewrite import track_async_functions
+
+    # Worker scripts pass through this before they run, as page scripts do (jsapi/page).
+    bridge.expose("workers.trackAsync", track_async_functions)
     for name in names:
         source = (HERE / name).read_text("utf-8")
         _load(bridge, f"{source}\n//# sourceURL=jsapi:workers/{name}\n")

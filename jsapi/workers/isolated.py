@@ -81,6 +81,8 @@ class IsolatedWorker:
             bridge.expose("worker.recv", self._recv)
             bridge.expose("worker.post", self._post)
             bridge.expose("worker.error", self._error)
+            bridge.expose("worker.console", self._console)
+            bridge.expose("worker.rejection", self._rejection)
             from jsapi.workers.install import load_scripts
 
             load_scripts(
@@ -90,7 +92,9 @@ class IsolatedWorker:
             )
             bridge.eval(f"__jsapiHost.workers.setName({_js(self.name)})")
             self.started.set()
-            realm.run_script(self.source, self.url)
+            from jsapi.modules.rewrite import track_async_functions
+
+            realm.run_script(track_async_functions(self.source), self.url)
             realm.run_loop()
         except Exception as e:  # noqa: BLE001 - a worker that cannot start is an error event
             self.hub.main_inbox.queue.put([self.id, "error", [f"Uncaught {e}", self.url, 0, 0]])
@@ -111,6 +115,13 @@ class IsolatedWorker:
     def _error(self, info: Any) -> None:
         if not self.terminated:
             self.hub.main_inbox.queue.put([self.id, "error", plain(info)])
+
+    def _console(self, level: str, text: str) -> None:
+        self.hub.main_inbox.queue.put([self.id, "console", [level, text]])
+
+    def _rejection(self, text: str) -> None:
+        if not self.terminated:
+            self.hub.main_inbox.queue.put([self.id, "rejection", [text]])
 
 
 class IsolatedHub:

@@ -29,6 +29,8 @@ function poll() {
     const r = remotes.get(id);
     if (r === undefined) continue;
     if (kind === "message") receive(r, payload);
+    else if (kind === "console") G.__jsapiHost.console.emit(payload[0], [payload[1]]);
+    else if (kind === "rejection") rejected(r, payload[0]);
     else failed(r, payload);
   }
   // Every worker waits for a message and none is in flight: the page may become quiescent.
@@ -54,6 +56,12 @@ function receive(r, record) {
     return;
   }
   web.fire(r.worker, new W.MessageEvent("message", { data, origin: "" }));
+}
+
+// The worker's console already showed it; the page's error list gets it.
+function rejected(r, text) {
+  const url = r.agent.url;
+  G.__jsapiHost.errors.push({ kind: "rejection", message: text.split("\n", 1)[0], text, filename: url });
 }
 
 function failed(r, [message, filename, lineno, colno]) {

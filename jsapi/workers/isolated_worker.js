@@ -9,6 +9,19 @@ const W = bridge.workers;
 const S = bridge.services;
 
 W.restoreNativeWait();
+
+// The worker's console and unhandled rejections reach the page: its console shows them, and a
+// rejection no listener took counts among the page's errors, as an uncaught exception does.
+host.console.addListener((m) => S["worker.console"](m.level, m.text));
+if (host.rejections !== undefined) {
+  host.rejections.install();
+  host.rejections.configure({
+    report(owner, text) {
+      host.console.emit("error", [text]);
+      S["worker.rejection"](text);
+    },
+  });
+}
 let workerName = "";
 W.setName = (n) => {
   workerName = String(n);
@@ -50,7 +63,7 @@ define("importScripts", function importScripts(...urls) {
     if (source === null) {
       throw new web.DOMException(`Failed to execute 'importScripts' on 'WorkerGlobalScope': The script at '${url}' failed to load.`, "NetworkError");
     }
-    (0, eval)(`${source}\n//# sourceURL=${url}\n`);
+    (0, eval)(`${S["workers.trackAsync"](source)}\n//# sourceURL=${url}\n`);
   }
 });
 
@@ -85,6 +98,7 @@ W.fixTransfers = function fixTransfers([root, objects, transfers]) {
 };
 
 function poll() {
+  host.console.drain(); // forwarded as they came (see above); nobody else reads this isolate's
   const idle = loop.pendingTasks() === 0 && loop.pendingTimers() === 0 && loop.pendingOps() === 0;
   const items = S["worker.recv"](idle ? 20 : 0);
   for (const item of items) {

@@ -237,7 +237,8 @@ W.makeScope = function makeScope(agent, port, shared) {
       "\n;__jsapiExport({" + names.map((n) => `${n}: typeof ${n} === "undefined" ? undefined : ${n}`).join(", ") + "});";
     for (const n of names) excluded.add(n);
     try {
-      return runInScope.call(self, withScope, `${source}${epilogue}\n//# sourceURL=${url}\n`, exportNames);
+      const tracked = bridge.services["workers.trackAsync"](source);
+      return runInScope.call(self, withScope, `${tracked}${epilogue}\n//# sourceURL=${url}\n`, exportNames);
     } finally {
       for (const n of names) excluded.delete(n);
     }
@@ -352,3 +353,37 @@ web.reportException = function reportException(e) {
   } else if (typeof previousReport === "function") previousReport(e);
   else host.reportError(e);
 };
+
+// Unhandled promise rejections (HTML 8.1.4.7) belong to the agent whose code made the promise:
+// the `unhandledrejection` event fires at that worker's global scope, and an uncanceled one is
+// reported with the worker's URL. (An isolated worker's isolate reports its own.)
+// Frames of the host's own code that runs a worker's script or task.
+const HOST_FRAME = /^\s+at (.*\(jsapi:workers\/.*|Proxy\.eval \(eval at .*|<anonymous>:\d+:\d+)$/;
+if (host.rejections !== undefined) {
+  const { defaults } = host.rejections;
+  const workerOf = () => {
+    const agent = W.current();
+    return agent.kind === "main" ? null : agent;
+  };
+  host.rejections.configure({
+    owner: workerOf,
+    dispatch(owner, e) {
+      if (owner === null) return defaults.dispatch(null, e);
+      if (owner.state === "terminated" || owner.scope === null) return false;
+      const event = new web.Event(e.type, { cancelable: e.cancelable });
+      Object.defineProperty(event, "promise", { value: e.promise, enumerable: true });
+      Object.defineProperty(event, "reason", { value: e.reason, enumerable: true });
+      let uncanceled = true;
+      W.runAs(owner, () => {
+        uncanceled = web.fire(owner.scope, event);
+      });
+      return uncanceled;
+    },
+    report(owner, text) {
+      if (owner === null) return defaults.report(null, text);
+      const shown = text.split("\n").filter((l) => !HOST_FRAME.test(l)).join("\n");
+      host.errors.push({ kind: "rejection", message: shown.split("\n", 1)[0], text: shown, filename: owner.url });
+      host.console.emit("error", [shown]);
+    },
+  });
+}

@@ -259,3 +259,36 @@ for (let i = 0; i < 2; i++) new Worker("w.js").postMessage(sab);
     assert report is not None
     assert "notified, but cannot resume until the agents nested above it return" in report
     assert "wait in wasm, one barrier per task, or Atomics.waitAsync" in report
+
+
+REJECTING_WORKER = """
+self.addEventListener("unhandledrejection", (e) => {
+  postMessage(`worker event: ${e.reason.message}`);
+  if (e.reason.message === "handled here") e.preventDefault();
+});
+Promise.reject(new Error("plain"));
+async function f() { throw new Error("from async"); }
+f();
+Promise.reject(new Error("handled here"));
+Promise.reject(new Error("caught")).catch(() => {});
+"""
+
+REJECTION_PAGE = """
+addEventListener("unhandledrejection", (e) => console.log(`page event: ${e.reason.message}`));
+new Worker("w.js").onmessage = (e) => console.log(e.data);
+"""
+
+
+def test_unhandled_rejections_in_a_worker_belong_to_the_worker(run):
+    out = run({"w.js": REJECTING_WORKER, "page.js": REJECTION_PAGE})
+    assert sorted(out.logs) == [
+        "worker event: from async",
+        "worker event: handled here",
+        "worker event: plain",
+    ]
+    assert [e.split("\n")[0] for e in out.errors] == [
+        "Uncaught (in promise) Error: plain",
+        "Uncaught (in promise) Error: from async",
+    ]
+    assert all("jsapi:workers" not in e for e in out.errors)  # the worker's frames only
+    assert out.result.status == 1

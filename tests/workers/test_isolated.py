@@ -62,3 +62,25 @@ def test_page_becomes_idle_while_workers_wait(run):
     )
     assert out.logs == ["2"]
     assert out.result.reason == "idle"
+
+
+def test_worker_console_and_rejections_reach_the_page(run):
+    worker = """
+console.log("hello from the worker");
+console.warn("careful");
+self.addEventListener("unhandledrejection", (e) => postMessage(`worker event: ${e.reason.message}`));
+async function f() { throw new Error("from async"); }
+f();
+Promise.reject(new Error("caught")).catch(() => {});
+"""
+    page = """
+addEventListener("unhandledrejection", (e) => console.log(`page event: ${e.reason.message}`));
+new Worker("w.js").onmessage = (e) => console.log(e.data);
+"""
+    out = run({"w.js": worker, "page.js": page}, mode="isolated")
+    assert "hello from the worker" in out.logs
+    assert "worker event: from async" in out.logs
+    assert not any(line.startswith("page event") for line in out.logs)
+    assert [e.level for e in out.result.console if e.text == "careful"] == ["warn"]
+    assert [e.split("\n")[0] for e in out.errors] == ["Uncaught (in promise) Error: from async"]
+    assert out.result.status == 1
