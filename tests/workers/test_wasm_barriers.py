@@ -263,3 +263,66 @@ w.postMessage({ module, memory });
         assert p.bridge._suspended == {}
     assert result.status == 0, result.errors
     assert logs(result) == ["waiting", "page goes on, notify woke 0"]
+
+
+# A futex-based mutex (word 128: 0 free, 1 locked, 2 locked with waiters) around a counter at
+# word 132. Inside the lock each worker parks on purpose (a 2 ms wait on word 136), so the others
+# run, find the lock taken and wait on it: contention on every round.
+MUTEX = """
+(module
+  (import "env" "mem" (memory 1 1 shared))
+  (func $lock
+    (local $c i32)
+    (local.set $c (i32.atomic.rmw.cmpxchg (i32.const 128) (i32.const 0) (i32.const 1)))
+    (if (local.get $c)
+      (then
+        (if (i32.ne (local.get $c) (i32.const 2))
+          (then (local.set $c (i32.atomic.rmw.xchg (i32.const 128) (i32.const 2)))))
+        (block $done
+          (loop $again
+            (br_if $done (i32.eqz (local.get $c)))
+            (drop (memory.atomic.wait32 (i32.const 128) (i32.const 2) (i64.const -1)))
+            (local.set $c (i32.atomic.rmw.xchg (i32.const 128) (i32.const 2)))
+            (br $again))))))
+  (func $unlock
+    (if (i32.ne (i32.atomic.rmw.sub (i32.const 128) (i32.const 1)) (i32.const 1))
+      (then
+        (i32.atomic.store (i32.const 128) (i32.const 0))
+        (drop (memory.atomic.notify (i32.const 128) (i32.const 1))))))
+  (func (export "work") (param $rounds i32)
+    (local $v i32)
+    (loop $round
+      (call $lock)
+      (local.set $v (i32.load (i32.const 132)))
+      (drop (memory.atomic.wait32 (i32.const 136) (i32.const 0) (i64.const 2000000)))
+      (i32.store (i32.const 132) (i32.add (local.get $v) (i32.const 1)))
+      (call $unlock)
+      (local.set $rounds (i32.sub (local.get $rounds) (i32.const 1)))
+      (br_if $round (local.get $rounds)))))
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_wasm_mutex_under_contention(tmp_path: Path, seed: int) -> None:
+    worker = """
+onmessage = (e) => {
+  const { module, memory } = e.data;
+  new WebAssembly.Instance(module, { env: { mem: memory } }).exports.work(10);
+  postMessage("done");
+};
+"""
+    mutex_bytes = ",".join(str(b) for b in wat2wasm(MUTEX))
+    page = """
+const mutex = new WebAssembly.Module(new Uint8Array([MUTEX_BYTES]));
+let done = 0;
+for (let i = 0; i < 4; i++) {
+  const w = new Worker("w.js");
+  w.onmessage = () => { if (++done === 4) console.log(`counter ${words[33]}`); };
+  w.postMessage({ module: mutex, memory });
+}
+""".replace("MUTEX_BYTES", mutex_bytes)
+    result = run(tmp_path, page, {"w.js": worker}, seed)
+    assert result.status == 0, result.errors
+    # Lost updates would leave less than 4 x 10: the lock excluded every other worker while
+    # its holder was parked inside the critical section.
+    assert logs(result) == ["counter 40"]
