@@ -34,3 +34,15 @@ def test_shared_example_with_any_seed(seed):
     result, deadlock = run_page(EXAMPLES / "shared.js", mode="shared", seed=seed, engine="v8")
     assert deadlock is None
     assert [e.text for e in result.console][-1] == RESULT
+
+
+@pytest.mark.skipif(not engine_available("jsapi"), reason="waits in wasm need this engine")
+@pytest.mark.parametrize("seed", [0, 3, 9])
+def test_stencil_example_passes_every_barrier_in_wasm(seed):
+    result, deadlock = run_page(EXAMPLES / "stencil.js", mode="shared", seed=seed, engine="jsapi")
+    assert deadlock is None
+    assert [e.text for e in result.console] == [
+        "barriers passed: 12 (4 workers, 12 phases)",
+        "stencil of 1000 values: matches the JS reference",
+    ]
+    assert result.status == 0
