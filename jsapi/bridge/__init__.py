@@ -3,7 +3,6 @@
 See docs/bridge.md for the design and its invariants.
 """
 
-from jsapi.bridge._racer import watch_promise
 from jsapi.bridge.core import Bridge
 from jsapi.bridge.errors import BridgeError, BridgeTimeout, JSError, ThrowJS
 from jsapi.bridge.values import UNDEFINED, BigInt, JSHandle
@@ -19,5 +18,4 @@ __all__ = [
     "JSError",
     "JSHandle",
     "ThrowJS",
-    "watch_promise",
 ]

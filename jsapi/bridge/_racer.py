@@ -8,14 +8,12 @@ Private surface used:
 - ``_dll.mr_make_js_callback(ctx, id)``: a JS function that calls
   ``Context.handle_callback_from_v8(id, raw)`` synchronously on the V8 thread;
 - ``Context._wrap_raw_handle``, ``Context._value_handle_to_python``, ``Context._free``;
-- ``JSPromise._ctx.event_loop``: the asyncio loop on which mini-racer settles promises
-  (``watch_promise``).
+- ``Context.event_loop``: mini-racer's asyncio loop, closed at tear-down (results that arrive
+  after it closed are dropped).
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import ctypes
 import importlib.metadata
 import threading
@@ -56,6 +54,11 @@ class RacerContext:
         handler = self._handlers.get(callback_id)
         if handler is None:
             # Id 0 carries the results of eval; every other id belongs to mini-racer too.
+            loop = getattr(self._ctx, "event_loop", None)
+            if loop is not None and loop.is_closed():
+                # Tear-down of a context that was stuck in a task: the results of the calls
+                # that timed out meanwhile arrive with nobody left to read them.
+                return
             self._original(callback_id, raw)
             return
         # The argument array is never read: reading it needs the isolate, which is busy
@@ -105,20 +108,3 @@ def view_at(address: int, length: int) -> memoryview:
     if length == 0:
         return memoryview(bytearray())
     return memoryview((ctypes.c_ubyte * length).from_address(address)).cast("B")
-
-
-def watch_promise(promise: Any) -> concurrent.futures.Future[Any] | None:
-    """A future that completes with a JS promise's value (or its exception).
-
-    One wait is attached to the promise, so the caller can poll it in steps of its own clock;
-    asking ``promise.get(timeout=...)`` again after it timed out blocks for as long as a script
-    that never yields runs. None if mini-racer no longer exposes its event loop.
-    """
-    loop = getattr(getattr(promise, "_ctx", None), "event_loop", None)
-    if not isinstance(loop, asyncio.AbstractEventLoop):
-        return None
-
-    async def settled() -> Any:
-        return await promise
-
-    return asyncio.run_coroutine_threadsafe(settled(), loop)

@@ -268,6 +268,29 @@
     return timers.length > 0 ? timers[0].due : Infinity;
   }
 
+  // Python learns that a run ended by reading this buffer, not by awaiting the run's promise:
+  // awaiting goes through mini-racer's event-loop thread, which a task that never yields to V8
+  // (an endless native wait) would block, and with it every time limit. Layout: int32 length of
+  // the reason (-1: empty), then its bytes; 0 while the run goes on.
+  const doneBuffer = new SharedArrayBuffer(260);
+  const doneLength = new Int32Array(doneBuffer, 0, 1);
+  const doneText = new Uint8Array(doneBuffer, 4);
+
+  function runSignalled(options) {
+    Atomics.store(doneLength, 0, 0);
+    // Reasons are short ASCII words ("stopped", "deadline", "idle"...); others become "?".
+    const settle = (reason) => {
+      const text = String(reason).slice(0, doneText.length);
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        doneText[i] = c < 0x80 ? c : 0x3f;
+      }
+      Atomics.store(doneLength, 0, text.length || -1);
+    };
+    nativeThen.call(run(options), settle, (e) => settle(`error: ${e}`));
+    return doneBuffer;
+  }
+
   function stop(reason) {
     if (stopReason === null) stopReason = reason === undefined ? "stopped" : String(reason);
     wake();
@@ -275,6 +298,7 @@
 
   host.loop = Object.freeze({
     run,
+    runSignalled,
     stop,
     now,
     postTask,

@@ -9,6 +9,7 @@ Python starts it once and waits for its completion promise.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from py_mini_racer import MiniRacer
 from py_mini_racer._exc import JSEvalException, JSTimeoutException
 
-from jsapi.bridge import watch_promise
 from jsapi.host.clock import Deadline
 from jsapi.host.engines import install_engine as install_namespace
 
@@ -170,22 +170,17 @@ class Realm:
         answer = None if timeout is None else timeout + grace + backstop
         try:
             # A task already running (a timer V8 fired before the loop started) may never end.
-            promise = self.eval(f"__jsapiHost.loop.run({options})", answer)
-            try:
-                return LoopOutcome(str(settle(promise, limit)), limit.elapsed())
-            except JSTimeoutException:
-                pass
-            if on_deadline is not None:
+            done = LoopSignal(self.eval(f"__jsapiHost.loop.runSignalled({options})", answer))
+            reason = done.wait(limit)
+            if reason is None and on_deadline is not None:
                 self.eval(f"__jsapiHost.loop.postTask(({on_deadline}), [])", backstop)
-                try:
-                    return LoopOutcome(str(settle(promise, Deadline(grace))), limit.elapsed())
-                except JSTimeoutException:
-                    pass
-            self.eval("__jsapiHost.loop.stop('deadline')", backstop)
-            reason = settle(promise, Deadline(backstop))
+                reason = done.wait(Deadline(grace))
+            if reason is None:
+                self.eval("__jsapiHost.loop.stop('deadline')", backstop)
+                reason = done.wait(Deadline(backstop))
         except (JSTimeoutException, ScriptTimeout):
             return LoopOutcome("hung", limit.elapsed())
-        return LoopOutcome(str(reason), limit.elapsed())
+        return LoopOutcome("hung" if reason is None else reason, limit.elapsed())
 
     def drain_console(self) -> list[ConsoleMessage]:
         raw = self.eval("__jsapiHost.console.drain()")
@@ -207,23 +202,31 @@ class Realm:
         self.close()
 
 
-def settle(promise: Any, deadline: Deadline) -> object:
-    """The promise's value, waited for until the deadline (JSTimeoutException after it).
+class LoopSignal:
+    """Where a run of the event loop says how it ended (``loop.runSignalled``): a
+    SharedArrayBuffer Python reads directly, so waiting for the end needs nothing from V8 or
+    from mini-racer's event-loop thread, and a time limit holds even when a task never yields."""
 
-    One wait is attached to the promise and polled in short steps on the jump-proof clock:
-    `promise.get(timeout=...)` measures on the system clock, which can leap and end the wait
-    early, and asking again would block for as long as a script that never yields runs.
-    """
-    future = watch_promise(promise)
-    if future is None:
-        return promise.get(timeout=None if deadline.seconds is None else deadline.left())
-    while True:
-        try:
-            return future.result(timeout=deadline.step())
-        except TimeoutError:
-            if deadline.expired():
-                future.cancel()
-                raise JSTimeoutException from None
+    def __init__(self, buffer: Any) -> None:
+        if not isinstance(buffer, memoryview):
+            raise TypeError("the event loop did not return its signal buffer")
+        self.view = buffer
+
+    def reason(self) -> str | None:
+        n = int.from_bytes(self.view[0:4], "little", signed=True)
+        if n == 0:
+            return None
+        return "" if n < 0 else bytes(self.view[4 : 4 + n]).decode("ascii")
+
+    def wait(self, deadline: Deadline) -> str | None:
+        """The reason the run ended, or None if it is still going at the deadline."""
+        pause = 0.0005
+        while True:
+            reason = self.reason()
+            if reason is not None or deadline.expired():
+                return reason
+            time.sleep(min(pause, deadline.step()))
+            pause = min(pause * 2, 0.01)
 
 
 def _with_source_url(source: str, filename: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urljoin, urlsplit
 
-from jsapi.bridge import Bridge
+from jsapi.bridge import Bridge, BridgeTimeout
 from jsapi.host import Realm
 from jsapi.host.clock import Deadline
 from jsapi.host.engines import engine_available
@@ -322,11 +322,13 @@ class Page:
             reason = self._loop()
         # After a hang V8 may still be running the page's task: ask with a limit, not forever.
         limit = HUNG_ANSWER if reason == "hung" else None
+        stuck = False  # V8 did not answer: it is still in the page's task
         try:
             self.realm.eval("void __jsapiHost.console.drain()", limit)
             raw = json.loads(str(self.realm.eval("__jsapiHost.page.errors()", limit)))
         except ScriptTimeout:
             raw = []
+            stuck = True
         page_errors = [
             PageError(e["kind"], e["message"], e["text"], e.get("filename") or "") for e in raw
         ]
@@ -335,7 +337,12 @@ class Page:
         if reason == "hung":
             text = f"the page did not return to the event loop within {self.timeout:g} s"
             self.errors.append(PageError("timeout", text, text))
-        deadlock = self.workers.deadlock() if self.workers is not None else None
+        deadlock = None
+        if self.workers is not None and not stuck:
+            try:
+                deadlock = self.workers.deadlock(limit)
+            except BridgeTimeout:
+                deadlock = None
         if deadlock is not None:
             reason = "deadlock"
             if not any(e.kind == "deadlock" for e in self.errors):

@@ -28,17 +28,19 @@ class WorkerHub:
         self.isolated: IsolatedHub | None = None
         self.atomics: WasmAtomics | None = None
 
-    def deadlock(self) -> str | None:
-        """The deadlock report, if the run stopped on one (shared mode)."""
-        value = self._eval("W.deadlock()")
+    def deadlock(self, timeout: float | None = None) -> str | None:
+        """The deadlock report, if the run stopped on one (shared mode); ``timeout`` (seconds)
+        bounds the question when V8 may still be running a task that never returned."""
+        value = self._eval("W.deadlock()", timeout)
         return value if isinstance(value, str) else None
 
     def trace(self) -> list[int]:
         """The agent id of every task run so far, in order (shared mode)."""
         return list(json.loads(str(self._eval("JSON.stringify(W.trace())"))))
 
-    def _eval(self, expr: str) -> Any:
-        return self.bridge.eval(f"(() => {{ const W = __jsapiHost.workers; return {expr}; }})()")
+    def _eval(self, expr: str, timeout: float | None = None) -> Any:
+        code = f"(() => {{ const W = __jsapiHost.workers; return {expr}; }})()"
+        return self.bridge.eval(code, timeout=timeout)
 
     def close(self) -> None:
         if self.atomics is not None:

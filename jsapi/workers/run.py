@@ -49,7 +49,8 @@ def run_page(
     with page:
         try:
             result = page.run()
-            deadlock = hub.deadlock() if mode == "shared" else None
+            # Page.run asked the scheduler already (with a limit, after a hang).
+            deadlock = next((e.text for e in result.errors if e.kind == "deadlock"), None)
         finally:
             hub.close()
     return result, deadlock

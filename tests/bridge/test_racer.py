@@ -10,7 +10,6 @@ from jsapi.bridge._racer import (
     RacerContext,
     buffer_address,
     view_at,
-    watch_promise,
 )
 
 
@@ -59,23 +58,3 @@ def test_top_level_call_with_a_large_argument() -> None:
     with Bridge() as b:
         fn = b.handle("(d) => d.length + d[d.length - 1]")
         assert b.call(fn, b"\x05" * (3 << 20)) == (3 << 20) + 5
-
-
-def test_watch_promise_settles_with_the_value_and_can_be_polled() -> None:
-    mr = MiniRacer()
-    try:
-        promise = mr.eval("new Promise((resolve) => setTimeout(() => resolve(42), 300))")
-        future = watch_promise(promise)
-        assert future is not None
-        assert not future.done()  # polled in steps: nothing blocks until it settles
-        assert future.result(timeout=10) == 42
-        rejected = watch_promise(mr.eval("Promise.reject(new Error('no'))"))
-        assert rejected is not None
-        try:
-            rejected.result(timeout=10)
-        except Exception as exc:  # noqa: BLE001 - mini-racer's own rejection type
-            assert "no" in str(exc)
-        else:
-            raise AssertionError("a rejected promise must raise")
-    finally:
-        mr.close()

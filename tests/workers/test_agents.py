@@ -292,3 +292,30 @@ def test_unhandled_rejections_in_a_worker_belong_to_the_worker(run):
     ]
     assert all("jsapi:workers" not in e for e in out.errors)  # the worker's frames only
     assert out.result.status == 1
+
+
+def test_a_native_wasm_wait_that_blocks_the_isolate_ends_as_hung(tmp_path, monkeypatch):
+    # V8's own WebAssembly (--engine v8) waits for real and blocks the one isolate every agent
+    # shares: the run must still end, within its time limits, as "hung".
+    import jsapi.page.page as page_module
+    from engine.api.module import wat2wasm
+    from jsapi.workers import run_page
+
+    monkeypatch.setattr(page_module, "LOOP_BACKSTOP", 1.0)
+    wasm = wat2wasm(
+        '(module (import "env" "mem" (memory 1 1 shared)) (func (export "wait") (result i32)'
+        " (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1))))"
+    )
+    (tmp_path / "page.js").write_text(
+        f"const module = new WebAssembly.Module(new Uint8Array([{','.join(map(str, wasm))}]));\n"
+        "const memory = new WebAssembly.Memory({initial: 1, maximum: 1, shared: true});\n"
+        "new Worker('w.js').postMessage({module, memory});\n"
+    )
+    (tmp_path / "w.js").write_text(
+        "onmessage = (e) => new WebAssembly.Instance(e.data.module,"
+        " {env: {mem: e.data.memory}}).exports.wait();\n"
+    )
+    result, deadlock = run_page(tmp_path / "page.js", mode="shared", timeout=0.5, engine="v8")
+    assert result.reason == "hung"
+    assert result.status == 1
+    assert deadlock is None
