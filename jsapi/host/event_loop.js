@@ -191,28 +191,18 @@
     }
   }
 
-  // Runs tasks until stop() is called or the real-time deadline passes; resolves with the
-  // reason ("stopped", "deadline", or "idle" with `stopWhenIdle` once nothing is left to do). onDeadline runs once, as a task, when the deadline hits;
-  // the loop then keeps going for graceMs so that the callback's effects can complete.
+  // Runs tasks until stop() is called; resolves with the reason ("stopped", or "idle" with
+  // `stopWhenIdle` once nothing is left to do). Time limits are Python's (Realm.run_loop): V8's
+  // Date.now follows the machine's wall clock, which can leap.
   async function run(options) {
     if (running) throw new Error("the event loop is already running");
     running = true;
     // A stop requested before the loop started (e.g. by a microtask of the last script) holds.
     const opts = options || {};
     virtualTime = Boolean(opts.virtualTime);
-    const deadline = opts.timeoutMs === undefined ? Infinity : realDateNow() + opts.timeoutMs;
-    const graceMs = opts.graceMs === undefined ? 1000 : opts.graceMs;
     const stopWhenIdle = Boolean(opts.stopWhenIdle);
-    let hardDeadline = Infinity;
     try {
       while (stopReason === null) {
-        const realNow = realDateNow();
-        if (realNow >= hardDeadline) return "deadline";
-        if (realNow >= deadline && hardDeadline === Infinity) {
-          hardDeadline = realNow + graceMs;
-          if (typeof opts.onDeadline === "function") postTask(opts.onDeadline, []);
-          else return "deadline";
-        }
         const task = takeTask();
         if (task !== null) {
           runTask(task);
@@ -230,8 +220,7 @@
           if (settled) return "idle";
           continue;
         }
-        const limit = Math.min(deadline, hardDeadline) - realNow;
-        let sleepMs = Math.min(MAX_SLEEP_MS, Math.max(limit, 0));
+        let sleepMs = MAX_SLEEP_MS;
         if (timers.length > 0) sleepMs = Math.min(sleepMs, Math.max(timers[0].due - now(), 0));
         if (virtualTime && timers.length > 0 && pendingOps === 0) {
           // Let pending platform work settle first; jump only if the loop is still idle.

@@ -163,9 +163,7 @@ class Realm:
         The deadline is kept here, on the jump-proof clock (jsapi.host.clock), not in the
         loop: V8's Date.now follows the machine's wall clock, which can leap forward.
         """
-        options = json.dumps(
-            {"graceMs": grace * 1000, "virtualTime": virtual_time, "stopWhenIdle": stop_when_idle}
-        )
+        options = json.dumps({"virtualTime": virtual_time, "stopWhenIdle": stop_when_idle})
         limit = Deadline(timeout)
         answer = None if timeout is None else timeout + grace + backstop
         try:
