@@ -76,7 +76,7 @@ def install_workers(
 
         served = Path(root if root is not None else ".").resolve()
         hub.isolated = IsolatedHub(bridge, root=served, origin=origin, engine=engine)
-        load_scripts(bridge, (*SCRIPTS, "isolated_main.js"), mode, seed)
+        load_scripts(bridge, (*SCRIPTS, "isolated_ports.js", "isolated_main.js"), mode, seed)
     else:
         load_scripts(bridge, SCRIPTS, mode, seed)
         if namespace is not None:

@@ -2,9 +2,11 @@
 
 The page's JS serializes a message with the one structured-clone implementation; the record
 (plain data and byte strings) crosses the bridge as msgpack, travels through a queue and is
-deserialized in the other isolate. SharedArrayBuffers, shared memories, WebAssembly.Module and
-MessagePorts cannot cross isolates: postMessage throws DataCloneError, as in a page that is not
-cross-origin isolated. A worker is terminated when it next returns to its event loop.
+deserialized in the other isolate. SharedArrayBuffers, shared memories and WebAssembly.Module
+cannot cross isolates: postMessage throws DataCloneError, as in a page that is not cross-origin
+isolated. MessagePorts can: an end that moves to another isolate gets a global id, and messages
+to it go through the hub, which knows which isolate owns each id (isolated_ports.js). A worker
+is terminated when it next returns to its event loop.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from jsapi.host import Realm
 from jsapi.host.clock import Deadline
 
 HERE = Path(__file__).parent
+PAGE = 0  # the isolate id of the page; workers count from 1
 # How long an idle event loop blocks in Python waiting for a message (ms).
 IDLE_BLOCK_MS = 20.0
 
@@ -83,14 +86,13 @@ class IsolatedWorker:
             bridge.expose("worker.error", self._error)
             bridge.expose("worker.console", self._console)
             bridge.expose("worker.rejection", self._rejection)
+            self.hub.expose_ports(bridge)
             from jsapi.workers.install import load_scripts
 
-            load_scripts(
-                bridge,
-                ("scheduler.js", "messaging.js", "scope.js", "isolated_worker.js"),
-                "isolated",
-            )
+            scripts = ("scheduler.js", "messaging.js", "scope.js", "isolated_ports.js")
+            load_scripts(bridge, (*scripts, "isolated_worker.js"), "isolated")
             bridge.eval(f"__jsapiHost.workers.setName({_js(self.name)})")
+            bridge.eval(f"__jsapiHost.workers.isolateId = {self.id}")
             self.started.set()
             from jsapi.modules.rewrite import track_async_functions
 
@@ -110,7 +112,9 @@ class IsolatedWorker:
 
     def _post(self, record: Any) -> None:
         if not self.terminated:
-            self.hub.main_inbox.queue.put([self.id, "message", plain(record)])
+            record = plain(record)
+            self.hub.route_ports(record, PAGE)
+            self.hub.main_inbox.queue.put([self.id, "message", record])
 
     def _error(self, info: Any) -> None:
         if not self.terminated:
@@ -135,6 +139,11 @@ class IsolatedHub:
         self.main_inbox = _Inbox()
         self.workers: dict[int, IsolatedWorker] = {}
         self._next = 1
+        # Which isolate owns each MessagePort end that crossed isolates (global id -> isolate).
+        self._port_owner: dict[int, int] = {}
+        self._next_port = 1
+        self._ports_lock = threading.Lock()
+        self.expose_ports(bridge)
         bridge.expose("workers.spawn", self.spawn)
         bridge.expose("workers.post", self.post)
         bridge.expose("workers.recv", self.recv)
@@ -151,7 +160,49 @@ class IsolatedHub:
     def post(self, wid: int, record: Any) -> None:
         worker = self.workers.get(wid)
         if worker is not None and not worker.terminated:
-            worker.inbox.queue.put(["message", plain(record)])
+            record = plain(record)
+            self.route_ports(record, wid)
+            worker.inbox.queue.put(["message", record])
+
+    # ---- MessagePorts between isolates (isolated_ports.js) -----------------------------------
+
+    def expose_ports(self, bridge: Bridge) -> None:
+        bridge.expose("ports.claim", self.port_claim)
+        bridge.expose("ports.owner", self.port_owner)
+        bridge.expose("ports.post", self.port_post)
+
+    def port_claim(self, owner: int) -> int:
+        with self._ports_lock:
+            pid = self._next_port
+            self._next_port += 1
+            self._port_owner[pid] = owner
+            return pid
+
+    def port_owner(self, pid: int) -> int:
+        with self._ports_lock:
+            return self._port_owner.get(pid, -1)
+
+    def route_ports(self, record: Any, owner: int) -> None:
+        """The ports a message carries (and those of the messages queued for them) now belong
+        to the isolate the message goes to."""
+        descriptors = record[3] if isinstance(record, list) and len(record) > 3 else []
+        with self._ports_lock:
+            for pid, _partner, _pending in descriptors:
+                self._port_owner[pid] = owner
+        for _pid, _partner, pending in descriptors:
+            for queued in pending:
+                self.route_ports(queued, owner)
+
+    def port_post(self, pid: int, record: Any) -> None:
+        owner = self.port_owner(pid)
+        record = plain(record)
+        self.route_ports(record, owner)
+        if owner == PAGE:
+            self.main_inbox.queue.put([PAGE, "port", [pid, record]])
+            return
+        worker = self.workers.get(owner)
+        if worker is not None and not worker.terminated:
+            worker.inbox.queue.put(["port", pid, record])
 
     def recv(self, block_ms: float) -> list[Any]:
         """[messages, quiet]: quiet when every worker waits idle and nothing is in flight."""

@@ -26,6 +26,10 @@ function poll() {
   const idle = pageIdle();
   const [items, quiet] = S["workers.recv"](idle ? 20 : 0);
   for (const [id, kind, payload] of items) {
+    if (kind === "port") {
+      W.receivePort(payload[0], payload[1]);
+      continue;
+    }
     const r = remotes.get(id);
     if (r === undefined) continue;
     if (kind === "message") receive(r, payload);
@@ -41,21 +45,15 @@ function poll() {
   loop.postTask(poll, []);
 }
 
-// A record crosses the bridge as an array (plain objects would cross as handles).
-W.packRecord = (r) => [r.root, r.objects, r.transfers];
-W.fixTransfers = function fixTransfers([root, objects, transfers]) {
-  return { root, objects, transfers: transfers.map((t) => (t instanceof ArrayBuffer ? t : web.copyBytes(t).buffer)) };
-};
-
 function receive(r, record) {
-  let data;
+  let message;
   try {
-    data = W.deserialize(W.fixTransfers(record), []);
+    message = W.unpackMessage(record, r.agent.parent);
   } catch {
     web.fire(r.worker, new W.MessageEvent("messageerror", { data: null }));
     return;
   }
-  web.fire(r.worker, new W.MessageEvent("message", { data, origin: "" }));
+  web.fire(r.worker, new W.MessageEvent("message", { data: message.data, ports: message.ports, origin: "" }));
 }
 
 // The worker's console already showed it; the page's error list gets it.
@@ -70,7 +68,7 @@ function failed(r, [message, filename, lineno, colno]) {
 }
 
 W.sendRemote = function sendRemote(id, message) {
-  S["workers.post"](id, W.packRecord(message.data));
+  S["workers.post"](id, W.packMessage(message));
   startPolling();
 };
 

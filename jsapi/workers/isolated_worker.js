@@ -51,7 +51,7 @@ Object.defineProperty(G, "crossOriginIsolated", { get: () => false, enumerable: 
 Object.defineProperty(G, "name", { get: () => workerName, enumerable: true, configurable: true });
 define("postMessage", function postMessage(message, transfer = undefined) {
   const list = W.parseTransfer(transfer, "DedicatedWorkerGlobalScope");
-  S["worker.post"](W.packRecord(W.serialize(message, list, null, true).data));
+  S["worker.post"](W.packMessage(W.serialize(message, list, null)));
 });
 define("close", function close() {
   loop.stop("closed");
@@ -77,25 +77,19 @@ function call(handler, event) {
 }
 
 function deliver(record) {
-  let data;
+  let message;
   try {
-    data = W.deserialize(W.fixTransfers(record), []);
+    message = W.unpackMessage(record, W.main);
   } catch {
     const event = new W.MessageEvent("messageerror", { data: null });
     call(handlers.onmessageerror, event);
     host.dispatchGlobal(event);
     return;
   }
-  const event = new W.MessageEvent("message", { data, origin: "" });
+  const event = new W.MessageEvent("message", { data: message.data, ports: message.ports, origin: "" });
   call(handlers.onmessage, event);
   host.dispatchGlobal(event);
 }
-
-// A record crosses the bridge as an array (plain objects would cross as handles).
-W.packRecord = (r) => [r.root, r.objects, r.transfers];
-W.fixTransfers = function fixTransfers([root, objects, transfers]) {
-  return { root, objects, transfers: transfers.map((t) => (t instanceof ArrayBuffer ? t : web.copyBytes(t).buffer)) };
-};
 
 function poll() {
   host.console.drain(); // forwarded as they came (see above); nobody else reads this isolate's
@@ -106,7 +100,8 @@ function poll() {
       loop.stop("terminated");
       return;
     }
-    deliver(item[1]);
+    if (item[0] === "port") W.receivePort(item[1], item[2]);
+    else deliver(item[1]);
   }
   loop.postTask(poll, []);
 }

@@ -142,9 +142,14 @@ W.deliver = function deliver(from, message) {
     W.sendRemote(to.remote, message);
     return;
   }
+  if (to.remotePort !== undefined) {
+    W.sendToPort(to.remotePort, message);
+    return;
+  }
   to.pending.push(message);
   schedule(to);
 };
+W.schedulePort = schedule;
 
 // ---- serialization -------------------------------------------------------------------------------
 let sending = null; // ports of the transfer list being serialized
@@ -193,14 +198,13 @@ web.cloneHooks.push({
 });
 
 // StructuredSerializeWithTransfer for postMessage: {data: record, ports: [port records]}.
-W.serialize = function serialize(message, transfer, source, crossIsolate = W.mode === "isolated") {
+W.serialize = function serialize(message, transfer, source) {
   const ports = [];
   const buffers = [];
   for (const t of transfer) {
     if (isPort(t)) {
       if (ports.includes(t)) throw dataCloneError("Failed to execute 'postMessage': Message port at index " + ports.length + " is a duplicate of an earlier port.");
       if (t === source) throw dataCloneError("Failed to execute 'postMessage': Port at index " + ports.length + " contains the source port.");
-      if (crossIsolate && source === null) throw dataCloneError("Failed to execute 'postMessage': A MessagePort cannot be transferred to a worker in another isolate.");
       if (portOf(t).detached) throw dataCloneError("Failed to execute 'postMessage': Port at index " + ports.length + " is already neutered.");
       ports.push(t);
     } else {
@@ -251,6 +255,8 @@ function detach(port) {
   const old = portOf(port);
   const moved = portRecord(null, null);
   moved.pending = old.pending;
+  // An end known to other isolates keeps its global id (jsapi/workers/isolated_ports.js).
+  if (old.gid !== undefined) moved.gid = old.gid;
   old.pending = [];
   old.scheduled = 0;
   if (old.other !== null) W.entangle(moved, old.other);
@@ -262,10 +268,12 @@ function detach(port) {
 
 function adopt(rec, agent) {
   rec.agent = agent;
+  if (rec.gid !== undefined) W.portAdopted(rec);
   const port = new MessagePort(KEY, rec);
   rec.target = port;
   return port;
 }
+W.adopt = adopt;
 
 // ---- MessagePort / MessageChannel ---------------------------------------------------------------
 let portOf;

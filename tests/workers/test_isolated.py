@@ -19,7 +19,7 @@ w.postMessage({a, list: [a, a], buf}, [buf]);
     assert out.logs == ['{"back":2,"same":true,"bytes":7,"name":"iso","coi":false} 0']
 
 
-def test_shared_memory_cannot_cross_isolates(run):
+def test_shared_memory_cannot_cross_isolates_but_ports_can(run):
     out = run(
         {
             "w.js": "",
@@ -34,7 +34,8 @@ w.terminate();
         },
         mode="isolated",
     )
-    assert out.logs == ["DataCloneError", "DataCloneError", "DataCloneError", "false"]
+    # Shared memory cannot cross isolates; a MessagePort can (test_ports_cross_isolates).
+    assert out.logs == ["DataCloneError", "DataCloneError", "sent", "false"]
 
 
 def test_errors_reach_onerror(run):
@@ -84,3 +85,92 @@ new Worker("w.js").onmessage = (e) => console.log(e.data);
     assert [e.level for e in out.result.console if e.text == "careful"] == ["warn"]
     assert [e.split("\n")[0] for e in out.errors] == ["Uncaught (in promise) Error: from async"]
     assert out.result.status == 1
+
+
+def test_ports_cross_isolates(run):
+    worker = """
+onmessage = (e) => {
+  const port = e.ports[0];
+  port.onmessage = (m) => {
+    port.postMessage(`worker got ${m.data}`);
+    if (m.data === "second") postMessage("done");
+  };
+};
+"""
+    page = """
+const w = new Worker("w.js");
+const { port1, port2 } = new MessageChannel();
+port1.postMessage("queued before the transfer");
+w.postMessage("here is a port", [port2]);
+port1.onmessage = (m) => console.log(m.data);
+port1.postMessage("first");
+port1.postMessage("second");
+w.onmessage = (e) => console.log(`page: ${e.data}`);
+"""
+    out = run({"w.js": worker, "page.js": page}, mode="isolated")
+    assert [line for line in out.logs if line.startswith("worker got")] == [
+        "worker got queued before the transfer",
+        "worker got first",
+        "worker got second",
+    ]
+    assert "page: done" in out.logs
+
+
+def test_two_workers_talk_through_a_channel_of_the_page(run):
+    ping = """
+onmessage = (e) => {
+  const port = e.ports[0];
+  port.onmessage = (m) => postMessage(`ping heard ${m.data}`);
+  port.postMessage("ping");
+};
+"""
+    pong = """
+onmessage = (e) => {
+  const port = e.ports[0];
+  port.onmessage = (m) => port.postMessage(`pong to ${m.data}`);
+};
+"""
+    page = """
+const a = new Worker("ping.js"), b = new Worker("pong.js");
+const channel = new MessageChannel();
+b.postMessage(null, [channel.port2]);
+a.postMessage(null, [channel.port1]);
+a.onmessage = (e) => console.log(e.data);
+"""
+    out = run({"ping.js": ping, "pong.js": pong, "page.js": page}, mode="isolated")
+    assert out.logs == ["ping heard pong to ping"]
+
+
+def test_a_port_sent_back_to_the_page_keeps_working(run):
+    worker = """
+onmessage = (e) => {
+  const port = e.ports[0];
+  postMessage("returning it", [port]);
+};
+"""
+    page = """
+const w = new Worker("w.js");
+const { port1, port2 } = new MessageChannel();
+port1.onmessage = (m) => console.log(`port1 got ${m.data}`);
+w.onmessage = (e) => e.ports[0].postMessage(`back home: ${e.data}`);
+w.postMessage(null, [port2]);
+"""
+    out = run({"w.js": worker, "page.js": page}, mode="isolated")
+    assert out.logs == ["port1 got back home: returning it"]
+
+
+def test_a_port_sent_over_a_port_to_another_isolate(run):
+    worker = """
+onmessage = (e) => {
+  e.ports[0].onmessage = (m) => m.ports[0].postMessage(`reply on the second port: ${m.data}`);
+};
+"""
+    page = """
+const w = new Worker("w.js");
+const first = new MessageChannel(), second = new MessageChannel();
+w.postMessage(null, [first.port2]);
+second.port1.onmessage = (m) => console.log(m.data);
+first.port1.postMessage("hello", [second.port2]);
+"""
+    out = run({"w.js": worker, "page.js": page}, mode="isolated")
+    assert out.logs == ["reply on the second port: hello"]
