@@ -75,8 +75,9 @@ W.unpackMessage = function unpackMessage(record, agent) {
 // A message Python routed to the port `id` of this isolate.
 W.receivePort = function receivePort(id, record) {
   const rec = localPorts.get(id);
-  if (rec === undefined) {
-    // The end moved on (forward it), or its port is still on its way here.
+  if (rec === undefined || rec.detached) {
+    // The end moved on (forward it), or its port is still on its way here (also when it moves
+    // between two agents of this isolate: its new record registers when it is adopted).
     if (S["ports.owner"](id) !== W.isolateId) S["ports.post"](id, record);
     else (early.get(id) || early.set(id, []).get(id)).push(record);
     return;

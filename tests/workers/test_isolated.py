@@ -174,3 +174,21 @@ first.port1.postMessage("hello", [second.port2]);
 """
     out = run({"w.js": worker, "page.js": page}, mode="isolated")
     assert out.logs == ["reply on the second port: hello"]
+
+
+def test_both_ends_of_a_channel_sent_to_one_worker(run):
+    worker = """
+onmessage = (e) => {
+  const [a, b] = e.ports;
+  b.onmessage = (m) => postMessage(`b got ${m.data}`);
+  a.postMessage("from a");
+};
+"""
+    page = """
+const w = new Worker("w.js");
+const { port1, port2 } = new MessageChannel();
+w.onmessage = (e) => console.log(e.data);
+w.postMessage(null, [port1, port2]);
+"""
+    out = run({"w.js": worker, "page.js": page}, mode="isolated")
+    assert out.logs == ["b got from a"]
