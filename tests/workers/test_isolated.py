@@ -192,3 +192,18 @@ w.postMessage(null, [port1, port2]);
 """
     out = run({"w.js": worker, "page.js": page}, mode="isolated")
     assert out.logs == ["b got from a"]
+
+
+def test_a_port_moved_within_the_page_still_gets_the_workers_messages(run):
+    worker = (
+        "onmessage = (e) => { for (let i = 0; i < 3; i++) e.ports[0].postMessage(`hi ${i}`); };"
+    )
+    page = """
+const w = new Worker("w.js");
+const remote = new MessageChannel(), local = new MessageChannel();
+local.port2.onmessage = (m) => { m.ports[0].onmessage = (x) => console.log(x.data); };
+w.postMessage(null, [remote.port2]);
+local.port1.postMessage(null, [remote.port1]);
+"""
+    out = run({"w.js": worker, "page.js": page}, mode="isolated")
+    assert out.logs == ["hi 0", "hi 1", "hi 2"]
