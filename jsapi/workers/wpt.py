@@ -1,8 +1,11 @@
-"""The worker side of WPT's `dedicatedworker` variant of `.any.js` tests.
+"""The worker side of WPT's `dedicatedworker` tests: `.any.js` in its worker variant, and
+`.worker.js`.
 
 `.any.worker.html` in WPT runs the test inside a dedicated worker and reports back to the page.
 `run_in_worker` does the same in a page of this host: the worker evaluates testharness.js, the
-test's META scripts and the test, and a completion callback posts the results to the page.
+test's META scripts and the test, and a completion callback posts the results to the page. A
+`.worker.js` test imports testharness.js and calls `done()` itself: the harness is already
+there (with the reporter attached), so that import is skipped and no `done()` is added.
 """
 
 from __future__ import annotations
@@ -17,6 +20,15 @@ from jsapi.page.page import ORIGIN
 from jsapi.workers.install import install_workers
 
 MARK = "__jsapi_wpt_worker__"
+
+# A `.worker.js` test imports the harness the worker already evaluated.
+SKIP_HARNESS_IMPORT = """
+importScripts = ((load) => function importScripts(...urls) {
+  // The worker runs from a blob: URL, which cannot resolve relative URLs: compare the ends.
+  const harness = (u) => u.split(/[?#]/)[0].endsWith("/resources/testharness.js");
+  return load(...urls.filter((u) => !harness(String(u))));
+})(importScripts);
+"""
 
 REPORTER = """
 add_completion_callback((tests, status) => {
@@ -71,6 +83,7 @@ def run_in_worker(
     test = test.resolve()
     root = root.resolve()
     path = url if url is not None else "/" + test.relative_to(root).as_posix()
+    standalone = path.endswith(".worker.js")
     test_url = f"{ORIGIN}{path}"
     imports = [f"{ORIGIN}{s}" if s.startswith("/") else s for s in scripts] + [test_url]
     source = "\n".join(
@@ -78,8 +91,9 @@ def run_in_worker(
             f"const MARK = {json.dumps(MARK)};",
             harness.read_text("utf-8"),
             REPORTER,
+            SKIP_HARNESS_IMPORT if standalone else "",
             f"importScripts(...{json.dumps(imports)});",
-            "done();",
+            "" if standalone else "done();",
         ]
     )
     script = PAGE % {"source": json.dumps(source), "mark": json.dumps(MARK)}

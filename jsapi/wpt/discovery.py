@@ -85,11 +85,9 @@ class TestJob:
         return self.scope in RUNNABLE_SCOPES
 
     def runnable_in(self, scopes: tuple[str, ...]) -> bool:
-        """Whether a host of `scopes` runs this job: the dedicatedworker host runs the worker
-        variant of `.any.js` tests (a `.worker.js` test loads its harness itself)."""
-        if self.scope not in scopes:
-            return False
-        return self.scope != "dedicatedworker" or self.path.endswith(".any.js")
+        """Whether a host of `scopes` runs this job (the dedicatedworker host runs the worker
+        variant of `.any.js` tests and `.worker.js` tests)."""
+        return self.scope in scopes
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -1,4 +1,5 @@
-"""`jsapi wpt --scope dedicatedworker`: .any.js tests as .any.worker.html, in a page's worker."""
+"""`jsapi wpt --scope dedicatedworker`: .any.js tests as .any.worker.html, and .worker.js tests,
+in a page's worker."""
 
 from __future__ import annotations
 
@@ -43,7 +44,14 @@ def root(tmp_path: Path) -> Path:
         WORKER + "test(() => assert_equals(1, 2, 'numbers'), 'differs');\n",
     )
     write(r, "w/throws.any.js", "// META: global=dedicatedworker\nthrow new Error('at load');\n")
-    write(r, "w/only.worker.js", "importScripts('/resources/testharness.js'); done();\n")
+    write(
+        r,
+        "w/only.worker.js",
+        "importScripts('/resources/testharness.js');\n"
+        "test(() => assert_equals(typeof postMessage, 'function'), 'in a worker');\n"
+        "test(() => assert_equals(typeof done, 'function'), 'the harness, loaded once');\n"
+        "done();\n",
+    )
     return r
 
 
@@ -69,9 +77,14 @@ def test_worker_variant_runs_and_is_reported(root: Path, run_wpt, engine: str) -
     assert [s["status"] for s in fail["subtests"]] == ["FAIL"]
     assert "numbers" in fail["subtests"][0]["message"]
     assert run.result("/w/throws.any.worker.html")["status"] == "ERROR"
-    # A .worker.js test loads its own harness: no host runs it yet.
-    assert run.result("/w/only.worker.html")["status"] == "SKIP"
-    assert "By scope: 3 dedicatedworker, 2 jsshell" in run.lines
+    # A .worker.js test imports the harness and calls done() itself.
+    only = run.result("/w/only.worker.html")
+    assert only["status"] == "OK"
+    assert [(s["name"], s["status"]) for s in only["subtests"]] == [
+        ("in a worker", "PASS"),
+        ("the harness, loaded once", "PASS"),
+    ]
+    assert "By scope: 4 dedicatedworker, 2 jsshell" in run.lines
     assert run.result("/w/scope.any.js")["status"] == "OK"
 
 
