@@ -172,7 +172,9 @@
   }
 
   function takeTask() {
-    if (taskHead >= tasks.length) moveDueTimers();
+    // Due timers join the queue behind the tasks already in it (HTML: a timer queues its task
+    // when it fires), so a task that keeps re-queueing itself (a poll) cannot starve them.
+    if (timers.length > 0) moveDueTimers();
     if (taskHead >= tasks.length) return null;
     const task = tasks[taskHead];
     tasks[taskHead++] = undefined;

@@ -76,7 +76,8 @@ def install_workers(
 
         served = Path(root if root is not None else ".").resolve()
         hub.isolated = IsolatedHub(bridge, root=served, origin=origin, engine=engine)
-        load_scripts(bridge, (*SCRIPTS, "isolated_ports.js", "isolated_main.js"), mode, seed)
+        scripts = (*SCRIPTS, "isolated_ports.js", "isolated_parent.js", "isolated_main.js")
+        load_scripts(bridge, scripts, mode, seed)
     else:
         load_scripts(bridge, SCRIPTS, mode, seed)
         if namespace is not None:

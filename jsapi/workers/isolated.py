@@ -58,9 +58,12 @@ class _Inbox:
 
 
 class IsolatedWorker:
-    def __init__(self, hub: IsolatedHub, wid: int, url: str, name: str, source: str) -> None:
+    def __init__(
+        self, hub: IsolatedHub, wid: int, url: str, name: str, source: str, parent: int = PAGE
+    ) -> None:
         self.hub = hub
         self.id = wid
+        self.parent = parent  # the isolate that owns its Worker object
         self.url = url
         self.name = name
         self.source = source
@@ -87,10 +90,14 @@ class IsolatedWorker:
             bridge.expose("worker.console", self._console)
             bridge.expose("worker.rejection", self._rejection)
             self.hub.expose_ports(bridge)
+            # Workers of its own: spawned through the same hub, their events come back here.
+            bridge.expose("workers.spawn", self._spawn)
+            bridge.expose("workers.post", self.hub.post)
+            bridge.expose("workers.terminate", self.hub.terminate)
             from jsapi.workers.install import load_scripts
 
             scripts = ("scheduler.js", "messaging.js", "scope.js", "isolated_ports.js")
-            load_scripts(bridge, (*scripts, "isolated_worker.js"), "isolated")
+            load_scripts(bridge, (*scripts, "isolated_parent.js", "isolated_worker.js"), "isolated")
             bridge.eval(f"__jsapiHost.workers.setName({_js(self.name)})")
             bridge.eval(f"__jsapiHost.workers.isolateId = {self.id}")
             self.started.set()
@@ -99,7 +106,7 @@ class IsolatedWorker:
             realm.run_script(track_async_functions(self.source), self.url)
             realm.run_loop()
         except Exception as e:  # noqa: BLE001 - a worker that cannot start is an error event
-            self.hub.main_inbox.queue.put([self.id, "error", [f"Uncaught {e}", self.url, 0, 0]])
+            self.hub.to_parent(self, "error", [f"Uncaught {e}", self.url, 0, 0])
         finally:
             self.started.set()
             self.finished.set()
@@ -110,22 +117,26 @@ class IsolatedWorker:
             return [["terminate"]]
         return self.inbox.take(block_ms if self.inbox.queue.empty() else 0)
 
+    def _spawn(self, url: str, name: str, source: str) -> int:
+        return self.hub.spawn(url, name, source, parent=self.id)
+
     def _post(self, record: Any) -> None:
         if not self.terminated:
             record = plain(record)
-            self.hub.route_ports(record, PAGE)
-            self.hub.main_inbox.queue.put([self.id, "message", record])
+            self.hub.route_ports(record, self.parent)
+            self.hub.to_parent(self, "message", record)
 
     def _error(self, info: Any) -> None:
         if not self.terminated:
-            self.hub.main_inbox.queue.put([self.id, "error", plain(info)])
+            self.hub.to_parent(self, "error", plain(info))
 
+    # The console and the error list are the page's, for workers at any depth.
     def _console(self, level: str, text: str) -> None:
         self.hub.main_inbox.queue.put([self.id, "console", [level, text]])
 
-    def _rejection(self, text: str) -> None:
+    def _rejection(self, text: str, url: str) -> None:
         if not self.terminated:
-            self.hub.main_inbox.queue.put([self.id, "rejection", [text]])
+            self.hub.main_inbox.queue.put([self.id, "rejection", [text, url]])
 
 
 class IsolatedHub:
@@ -149,10 +160,11 @@ class IsolatedHub:
         bridge.expose("workers.recv", self.recv)
         bridge.expose("workers.terminate", self.terminate)
 
-    def spawn(self, url: str, name: str, source: str) -> int:
-        wid = self._next
-        self._next += 1
-        worker = IsolatedWorker(self, wid, url, name, source)
+    def spawn(self, url: str, name: str, source: str, parent: int = PAGE) -> int:
+        with self._ports_lock:
+            wid = self._next
+            self._next += 1
+        worker = IsolatedWorker(self, wid, url, name, source, parent)
         self.workers[wid] = worker
         worker.thread.start()
         return wid
@@ -207,22 +219,39 @@ class IsolatedHub:
     def recv(self, block_ms: float) -> list[Any]:
         """[messages, quiet]: quiet when every worker waits idle and nothing is in flight."""
         items = self.main_inbox.take(block_ms)
-        live = [w for w in self.workers.values() if not w.terminated and not w.finished.is_set()]
+        # Workers spawn workers from their own threads: iterate over a copy.
+        workers = list(self.workers.values())
+        live = [w for w in workers if not w.terminated and not w.finished.is_set()]
         quiet = not items and self.main_inbox.queue.empty() and all(w.quiet() for w in live)
         return [items, quiet]
 
     def terminate(self, wid: int) -> None:
+        """Terminates a worker and the workers it owns (HTML: a terminated worker's children
+        are terminated with it)."""
         worker = self.workers.get(wid)
-        if worker is not None:
-            worker.terminated = True
-            worker.inbox.queue.put(["terminate"])
+        if worker is None or worker.terminated:
+            return
+        worker.terminated = True
+        worker.inbox.queue.put(["terminate"])
+        for child in list(self.workers.values()):
+            if child.parent == wid:
+                self.terminate(child.id)
+
+    def to_parent(self, worker: IsolatedWorker, kind: str, payload: Any) -> None:
+        """An event of `worker` ("message" or "error") for the isolate that owns its Worker."""
+        if worker.parent == PAGE:
+            self.main_inbox.queue.put([worker.id, kind, payload])
+            return
+        parent = self.workers.get(worker.parent)
+        if parent is not None and not parent.terminated:
+            parent.inbox.queue.put(["child", worker.id, kind, payload])
 
     def close(self, timeout: float = 2.0) -> None:
         for wid in list(self.workers):
             self.terminate(wid)
         # A join cut short by a jump of the machine's clock joins again (jsapi.host.clock).
         deadline = Deadline(timeout)
-        for worker in self.workers.values():
+        for worker in list(self.workers.values()):
             while worker.thread.is_alive() and not deadline.expired():
                 worker.thread.join(deadline.step())
 

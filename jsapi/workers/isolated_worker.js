@@ -18,7 +18,7 @@ if (host.rejections !== undefined) {
   host.rejections.configure({
     report(owner, text) {
       host.console.emit("error", [text]);
-      S["worker.rejection"](text);
+      S["worker.rejection"](text, String(G.location.href));
     },
   });
 }
@@ -26,9 +26,10 @@ let workerName = "";
 W.setName = (n) => {
   workerName = String(n);
 };
-W.startIsolated = () => {
-  throw new web.DOMException("Failed to construct 'Worker': nested workers are not supported in isolated mode.", "NotSupportedError");
-};
+// Its own workers' events arrive with its other messages (poll, below).
+W.startPollingChildren = () => {};
+// A child's error that no handler took goes on up, as an error of this worker.
+W.reportUnhandled = (info) => S["worker.error"]([info.message, info.filename, info.lineno, info.colno]);
 
 const handlers = { onmessage: null, onmessageerror: null, onerror: null };
 function define(name, value) {
@@ -101,6 +102,7 @@ function poll() {
       return;
     }
     if (item[0] === "port") W.receivePort(item[1], item[2]);
+    else if (item[0] === "child") W.childEvent(item[1], item[2], item[3]);
     else deliver(item[1]);
   }
   loop.postTask(poll, []);

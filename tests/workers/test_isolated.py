@@ -207,3 +207,69 @@ local.port1.postMessage(null, [remote.port1]);
 """
     out = run({"w.js": worker, "page.js": page}, mode="isolated")
     assert out.logs == ["hi 0", "hi 1", "hi 2"]
+
+
+def test_nested_workers(run):
+    outer = """
+const inner = new Worker("inner.js", { name: "inner" });
+inner.onmessage = (e) => postMessage(`outer relays: ${e.data}`);
+inner.onerror = (e) => { postMessage(`outer saw the inner error: ${e.message}`); e.preventDefault(); };
+onmessage = (e) => inner.postMessage(e.data);
+"""
+    inner = """
+onmessage = (e) => {
+  if (e.data === "fail") throw new Error("inner failure");
+  console.log(`inner logs ${e.data}`);
+  postMessage(`${self.name} got ${e.data}`);
+};
+"""
+    page = """
+const w = new Worker("outer.js");
+w.onmessage = (e) => console.log(e.data);
+w.postMessage("hello");
+w.postMessage("fail");
+"""
+    out = run({"outer.js": outer, "inner.js": inner, "page.js": page}, mode="isolated")
+    assert "inner logs hello" in out.logs
+    assert "outer relays: inner got hello" in out.logs
+    assert "outer saw the inner error: Uncaught Error: inner failure" in out.logs
+    assert out.errors == []
+
+
+def test_an_unhandled_error_of_a_nested_worker_reaches_the_page(run):
+    outer = "const inner = new Worker('inner.js');"
+    inner = "throw new RangeError('deep');"
+    page = """
+const w = new Worker("outer.js");
+w.onerror = (e) => { console.log(`page: ${e.message}`); e.preventDefault(); };
+"""
+    out = run({"outer.js": outer, "inner.js": inner, "page.js": page}, mode="isolated")
+    assert out.logs == ["page: Uncaught RangeError: deep"]
+
+
+def test_terminating_a_worker_terminates_its_workers(run):
+    outer = "const inner = new Worker('inner.js'); inner.onmessage = (e) => postMessage(e.data);"
+    inner = "let n = 0; setInterval(() => postMessage(`tick ${n++}`), 5);"
+    page = """
+const w = new Worker("outer.js");
+let ticks = 0;
+w.onmessage = () => {
+  if (++ticks === 3) {
+    w.terminate();
+    setTimeout(() => console.log(`ticks after terminate: ${ticks - 3}`), 100);
+  }
+};
+"""
+    out = run({"outer.js": outer, "inner.js": inner, "page.js": page}, mode="isolated")
+    assert out.logs == ["ticks after terminate: 0"]
+
+
+def test_timers_fire_in_a_worker_and_on_a_page_that_polls_its_workers(run):
+    # A worker's poll task re-queues itself; due timers still get their turn on both sides.
+    worker = "setTimeout(() => postMessage('worker timer'), 5);"
+    page = """
+const w = new Worker("w.js");
+w.onmessage = (e) => { console.log(e.data); setTimeout(() => { console.log("page timer"); w.terminate(); }, 5); };
+"""
+    out = run({"w.js": worker, "page.js": page}, mode="isolated")
+    assert out.logs == ["worker timer", "page timer"]
