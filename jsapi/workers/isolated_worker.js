@@ -28,8 +28,8 @@ W.setName = (n) => {
 };
 // Its own workers' events arrive with its other messages (poll, below).
 W.startPollingChildren = () => {};
-// A child's error that no handler took goes on up, as an error of this worker.
-W.reportUnhandled = (info) => S["worker.error"]([info.message, info.filename, info.lineno, info.colno]);
+// A child's error that no handler took is reported in this worker's global, then goes on up.
+W.reportUnhandled = (info) => reportInfo(info, null);
 
 const handlers = { onmessage: null, onmessageerror: null, onerror: null };
 function define(name, value) {
@@ -111,7 +111,10 @@ loop.postTask(poll, []);
 
 // An uncaught exception: the global's onerror (5 arguments), then the Worker object in the page.
 host.reportError = function reportError(error, where) {
-  const info = W.errorInfo(error, (where && where.filename) || String(G.location.href));
+  reportInfo(W.errorInfo(error, (where && where.filename) || String(G.location.href)), error);
+};
+
+function reportInfo(info, error) {
   let handled = false;
   if (typeof handlers.onerror === "function") {
     try {
@@ -121,4 +124,4 @@ host.reportError = function reportError(error, where) {
     }
   }
   if (!handled) S["worker.error"]([info.message, info.filename, info.lineno, info.colno]);
-};
+}

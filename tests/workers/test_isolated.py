@@ -237,14 +237,21 @@ w.postMessage("fail");
 
 
 def test_an_unhandled_error_of_a_nested_worker_reaches_the_page(run):
-    outer = "const inner = new Worker('inner.js');"
+    # Reported in the parent's global first (its onerror sees it and lets it go on up).
+    outer = """
+const inner = new Worker('inner.js');
+onerror = (message) => { console.log(`outer onerror: ${message}`); return false; };
+"""
     inner = "throw new RangeError('deep');"
     page = """
 const w = new Worker("outer.js");
 w.onerror = (e) => { console.log(`page: ${e.message}`); e.preventDefault(); };
 """
     out = run({"outer.js": outer, "inner.js": inner, "page.js": page}, mode="isolated")
-    assert out.logs == ["page: Uncaught RangeError: deep"]
+    assert out.logs == [
+        "outer onerror: Uncaught RangeError: deep",
+        "page: Uncaught RangeError: deep",
+    ]
 
 
 def test_terminating_a_worker_terminates_its_workers(run):
