@@ -2,11 +2,12 @@
 
 The page's JS serializes a message with the one structured-clone implementation; the record
 (plain data and byte strings) crosses the bridge as msgpack, travels through a queue and is
-deserialized in the other isolate. SharedArrayBuffers, shared memories and WebAssembly.Module
-cannot cross isolates: postMessage throws DataCloneError, as in a page that is not cross-origin
-isolated. MessagePorts can: an end that moves to another isolate gets a global id, and messages
-to it go through the hub, which knows which isolate owns each id (isolated_ports.js). A worker
-is terminated when it next returns to its event loop.
+deserialized in the other isolate. SharedArrayBuffers and shared memories cannot cross
+isolates: postMessage throws DataCloneError, as in a page that is not cross-origin isolated. A
+WebAssembly.Module of this project's engine can: the other isolate gets a Module of its own for
+the same compiled module. MessagePorts can: an end that moves to another isolate gets a global
+id, and messages to it go through the hub, which knows which isolate owns each id
+(isolated_ports.js). A worker is terminated when it next returns to its event loop.
 """
 
 from __future__ import annotations
@@ -154,6 +155,9 @@ class IsolatedHub:
         self._port_owner: dict[int, int] = {}
         self._next_port = 1
         self._ports_lock = threading.Lock()
+        # WebAssembly.Modules posted between isolates: token -> compiled module (one Python
+        # object serves every isolate's namespace).
+        self._modules: dict[int, Any] = {}
         self.expose_ports(bridge)
         bridge.expose("workers.spawn", self.spawn)
         bridge.expose("workers.post", self.post)
@@ -182,6 +186,18 @@ class IsolatedHub:
         bridge.expose("ports.claim", self.port_claim)
         bridge.expose("ports.owner", self.port_owner)
         bridge.expose("ports.post", self.port_post)
+        bridge.expose("workers.shareModule", self.share_module)
+        bridge.expose("workers.adoptModule", self.adopt_module)
+
+    def share_module(self, compiled: Any) -> int:
+        with self._ports_lock:
+            token = len(self._modules) + 1
+            self._modules[token] = compiled
+            return token
+
+    def adopt_module(self, token: int) -> Any:
+        with self._ports_lock:
+            return self._modules[token]
 
     def port_claim(self, owner: int) -> int:
         with self._ports_lock:

@@ -179,8 +179,12 @@ web.cloneHooks.push({
     const WA = G.WebAssembly;
     if (typeof WA !== "object" || WA === null) return undefined;
     if (typeof WA.Module === "function" && v instanceof WA.Module) {
-      if (!isShared()) throw dataCloneError("Failed to execute 'postMessage': #<Module> could not be cloned (workers run in separate isolates).");
-      return { module: v };
+      if (isShared()) return { module: v };
+      // Another isolate gets a Module of its own for the same compiled module (this project's
+      // engine: one Python object serves every isolate); V8's own modules cannot cross.
+      const slots = bridge.wasm && bridge.wasm.moduleSlots && bridge.wasm.moduleSlots.get(v);
+      if (slots === undefined) throw dataCloneError("Failed to execute 'postMessage': #<Module> could not be cloned (V8's own modules cannot reach another isolate).");
+      return bridge.services["workers.shareModule"](slots.py);
     }
     if (typeof WA.Memory === "function" && v instanceof WA.Memory) {
       if (!(v.buffer instanceof SharedArrayBuffer)) throw dataCloneError("Failed to execute 'postMessage': #<Memory> could not be cloned.");
@@ -193,6 +197,7 @@ web.cloneHooks.push({
     return undefined;
   },
   deserialize(d) {
+    if (typeof d === "number") return bridge.wasm.newModuleObject(bridge.services["workers.adoptModule"](d));
     return d.module !== undefined ? d.module : d.memory;
   },
 });

@@ -1,6 +1,12 @@
 # ruff: noqa: E501  (JavaScript sources inline)
 """Isolated mode: one isolate per worker on its own thread, messages as msgpack records."""
 
+import pytest
+
+from engine.api.module import wat2wasm
+from jsapi.host.engines import engine_available
+from jsapi.workers import run_page
+
 
 def test_round_trip_clone_and_transfer(run):
     out = run(
@@ -280,3 +286,36 @@ w.onmessage = (e) => { console.log(e.data); setTimeout(() => { console.log("page
 """
     out = run({"w.js": worker, "page.js": page}, mode="isolated")
     assert out.logs == ["worker timer", "page timer"]
+
+
+@pytest.mark.skipif(not engine_available("jsapi"), reason="needs this project's engine")
+def test_a_wasm_module_reaches_another_isolate(tmp_path):
+    wasm = wat2wasm('(module (func (export "answer") (result i32) (i32.const 42)))')
+    (tmp_path / "page.js").write_text(
+        f"const module = new WebAssembly.Module(new Uint8Array([{','.join(map(str, wasm))}]));\n"
+        "const w = new Worker('w.js');\n"
+        "w.onmessage = (e) => { console.log(e.data); w.terminate(); };\n"
+        "w.postMessage(module);\n"
+    )
+    (tmp_path / "w.js").write_text(
+        "onmessage = (e) => {\n"
+        "  const m = e.data;\n"
+        "  const names = WebAssembly.Module.exports(m).map((x) => x.name).join();\n"
+        "  const answer = new WebAssembly.Instance(m).exports.answer();\n"
+        "  postMessage(`${m instanceof WebAssembly.Module} ${names} ${answer}`);\n"
+        "};\n"
+    )
+    result, _ = run_page(tmp_path / "page.js", mode="isolated", engine="jsapi")
+    assert [e.text for e in result.console] == ["true answer 42"]
+    assert result.status == 0
+
+
+def test_v8s_own_module_cannot_reach_another_isolate(run):
+    page = """
+const module = new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+const w = new Worker("w.js");
+try { w.postMessage(module); } catch (e) { console.log(e.name); }
+w.terminate();
+"""
+    out = run({"w.js": "", "page.js": page}, mode="isolated")
+    assert out.logs == ["DataCloneError"]
