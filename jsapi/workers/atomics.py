@@ -12,6 +12,7 @@ order their JS frames happen to be stacked.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from engine.errors import Trap
@@ -84,8 +85,25 @@ def connect_wasm_atomics(bridge: Bridge, namespace: Any) -> WasmAtomics | None:
 
     None when the realm runs V8's own WebAssembly (its native waits block the whole isolate).
     """
-    services = getattr(namespace, "services", None)
-    store = getattr(services, "store", None)
+    store = store_of(namespace)
     if store is None:
         return None
-    return WasmAtomics(bridge, store, services)
+    return WasmAtomics(bridge, store, namespace.services)
+
+
+def store_of(namespace: Any) -> Any:
+    """The engine store behind a realm's ``webassembly`` namespace (None for V8's own)."""
+    return getattr(getattr(namespace, "services", None), "store", None)
+
+
+def wait_alone(mem: Any, ea: int, expected: int, timeout: int, is64: bool) -> int:
+    """The wait hook of a worker in its own isolate (isolated mode): its memories are its own,
+    so no other agent can notify it. A wait sleeps out its timeout (what `usleep` of a wasm
+    thread library does), and a wait without one traps rather than hang."""
+    n = 8 if is64 else 4
+    if int.from_bytes(mem.data[ea : ea + n], "little") != expected:
+        return NOT_EQUAL
+    if timeout >= _FOREVER:
+        raise Trap("wait would block forever")
+    time.sleep(timeout / 1e9)
+    return TIMED_OUT

@@ -85,6 +85,11 @@ class IsolatedWorker:
 
             jsapi.web.install(bridge, root=self.hub.root, origin=self.hub.origin, page_url=self.url)
             realm.install_engine()
+            from jsapi.workers.atomics import store_of, wait_alone
+
+            store = store_of(getattr(realm, "webassembly", None))
+            if store is not None:
+                store.wait_hook = wait_alone
             bridge.expose("worker.recv", self._recv)
             bridge.expose("worker.post", self._post)
             bridge.expose("worker.error", self._error)

@@ -319,3 +319,31 @@ w.terminate();
 """
     out = run({"w.js": "", "page.js": page}, mode="isolated")
     assert out.logs == ["DataCloneError"]
+
+
+@pytest.mark.skipif(not engine_available("jsapi"), reason="needs this project's engine")
+def test_a_wasm_wait_in_an_isolated_worker_sleeps_out_its_timeout(tmp_path):
+    wasm = wat2wasm(
+        '(module (memory 1 1 shared) (func (export "wait") (param i64) (result i32)'
+        " (memory.atomic.wait32 (i32.const 0) (i32.const 0) (local.get 0))))"
+    )
+    (tmp_path / "page.js").write_text(
+        f"const bytes = new Uint8Array([{','.join(map(str, wasm))}]);\n"
+        "const w = new Worker('w.js');\n"
+        "w.onmessage = (e) => { console.log(e.data); w.terminate(); };\n"
+        "w.postMessage(bytes);\n"
+    )
+    (tmp_path / "w.js").write_text(
+        "onmessage = (e) => {\n"
+        "  const k = new WebAssembly.Instance(new WebAssembly.Module(e.data)).exports;\n"
+        "  const t = performance.now();\n"
+        "  const r = k.wait(50000000n);\n"  # 50 ms
+        "  const slept = performance.now() - t >= 45;\n"
+        "  let trapped = false;\n"
+        "  try { k.wait(-1n); } catch (err) { trapped = err instanceof WebAssembly.RuntimeError; }\n"
+        "  postMessage(`${r} ${slept} ${trapped}`);\n"
+        "};\n"
+    )
+    result, _ = run_page(tmp_path / "page.js", mode="isolated", engine="jsapi")
+    # timed-out (2) after sleeping out the 50 ms; a wait without a timeout traps.
+    assert [e.text for e in result.console] == ["2 true true"]
