@@ -1,5 +1,4 @@
-"""Wasm `memory.atomic.wait32/64` and `notify` of this project's engine, on the shared-mode
-scheduler.
+"""Wasm `memory.atomic.wait32/64` and `notify` of this project's engine, for workers.
 
 The engine calls the store's hooks (engine/runtime/store.py); the wait hook compares the value
 itself (threads proposal, memory.atomic.wait: "not-equal" before any blocking), queues the waiter
@@ -7,7 +6,8 @@ on the scheduler's waiter list (`W.wasmPark`, the list `Atomics.wait` uses too) 
 bridge request the wasm code runs in (`Bridge.park`): the waiting agent's Python frames are set
 aside until the scheduler resumes them, from whatever JS frame is then on top, with "ok" or
 "timed-out". So workers waiting in wasm are resumed in the order they are notified, not in the
-order their JS frames happen to be stacked.
+order their JS frames happen to be stacked. In isolated mode a worker's store gets `wait_alone`
+instead: nothing in its own isolate can notify it.
 """
 
 from __future__ import annotations
