@@ -157,6 +157,17 @@ function consume(state, headers, kind) {
   });
 }
 
+// Includes the Body mixin in an interface: `bodyUsed` and the five readers, over the
+// [state, headers] that `bodyOf` reads from an object's slots (a TypeError for other objects).
+function includeBody(C, bodyOf) {
+  const get = { get bodyUsed() { return bodyOf(this)[0].used; } };
+  Object.defineProperty(C.prototype, "bodyUsed", Object.getOwnPropertyDescriptor(get, "bodyUsed"));
+  for (const kind of ["arrayBuffer", "blob", "bytes", "json", "text"]) {
+    const method = { [kind]() { const [state, headers] = bodyOf(this); return consume(state, headers, kind); } }[kind];
+    Object.defineProperty(C.prototype, kind, { value: method, writable: true, configurable: true });
+  }
+}
+
 class Response {
   #state;
   #headers;
@@ -224,9 +235,6 @@ class Response {
   get headers() {
     return this.#headers;
   }
-  get bodyUsed() {
-    return this.#state.used;
-  }
   clone() {
     if (this.#state.used) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
     const r = new Response();
@@ -234,22 +242,8 @@ class Response {
     for (const [k, v] of web.headersList(this.#headers)) web.headersList(r.#headers).push([k, v]);
     return r;
   }
-  arrayBuffer() {
-    return consume(this.#state, this.#headers, "arrayBuffer");
-  }
-  blob() {
-    return consume(this.#state, this.#headers, "blob");
-  }
-  bytes() {
-    return consume(this.#state, this.#headers, "bytes");
-  }
-  json() {
-    return consume(this.#state, this.#headers, "json");
-  }
-  text() {
-    return consume(this.#state, this.#headers, "text");
-  }
   static {
+    includeBody(Response, (r) => [r.#state, r.#headers]);
     // A response produced by fetch: [status, statusText, [[name, value]...], bytes, url].
     web.makeResponse = (status, statusText, headers, bytes, url) => {
       const r = new Response();
@@ -331,29 +325,12 @@ class Request {
   get signal() {
     return this.#signal;
   }
-  get bodyUsed() {
-    return this.#state.used;
-  }
   clone() {
     if (this.#state.used) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
     return new Request(this);
   }
-  arrayBuffer() {
-    return consume(this.#state, this.#headers, "arrayBuffer");
-  }
-  blob() {
-    return consume(this.#state, this.#headers, "blob");
-  }
-  bytes() {
-    return consume(this.#state, this.#headers, "bytes");
-  }
-  json() {
-    return consume(this.#state, this.#headers, "json");
-  }
-  text() {
-    return consume(this.#state, this.#headers, "text");
-  }
   static {
+    includeBody(Request, (r) => [r.#state, r.#headers]);
     web.requestState = (r) => (web.isObject(r) && #state in r ? r.#state : null);
   }
 }
